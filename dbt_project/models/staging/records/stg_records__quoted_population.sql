@@ -1,0 +1,8 @@
+select
+    "dokument"                    as document,
+    cast("avser_datum" as date)   as reference_date,
+    "kommun"                      as municipality_code,
+    cast("folkmängd" as bigint)   as quoted_population,
+    file_name                     as record_file,
+    source_row
+from {{ source('records', 'records_quoted_population') }}

@@ -1,0 +1,1 @@
+"""Extraction, landing and loading for the FoU Nordväst warehouse."""

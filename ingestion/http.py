@@ -1,0 +1,157 @@
+"""One HTTP layer for every API: retries with backoff (honouring Retry-After), timeouts,
+a calls-per-window limit, and landing of every raw response with its SHA-256."""
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import requests
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
+
+log = logging.getLogger(__name__)
+
+RETRY_STATUSES = (429, 500, 502, 503, 504)
+
+
+class SourceError(RuntimeError):
+    """A source answered with something we cannot use; the message names source and request."""
+
+
+class SourceUnreachable(SourceError):
+    """The source could not be reached at all (used by `auto` mode to fall back)."""
+
+
+class CallRateLimiter:
+    """Blocks so that at most `max_calls` start within any `window_s` seconds."""
+
+    def __init__(self, max_calls: int, window_s: float):
+        self.max_calls, self.window_s = max_calls, window_s
+        self._starts: deque[float] = deque()
+        self._lock = threading.Lock()
+
+    def wait(self) -> None:
+        with self._lock:
+            while True:
+                now = time.monotonic()
+                while self._starts and now - self._starts[0] >= self.window_s:
+                    self._starts.popleft()
+                if len(self._starts) < self.max_calls:
+                    self._starts.append(now)
+                    return
+                time.sleep(self.window_s - (now - self._starts[0]) + 0.01)
+
+
+def make_session(retries: int, backoff_s: float, user_agent: str = "fou-warehouse") -> requests.Session:
+    retry = Retry(
+        total=retries,
+        connect=retries,
+        read=retries,
+        status=retries,
+        backoff_factor=backoff_s,
+        backoff_max=60,
+        status_forcelist=RETRY_STATUSES,
+        allowed_methods=None,  # POST queries are read-only, safe to repeat
+        respect_retry_after_header=True,
+        raise_on_status=False,
+    )
+    session = requests.Session()
+    adapter = HTTPAdapter(max_retries=retry)
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
+    session.headers["User-Agent"] = user_agent
+    session.headers["Accept"] = "application/json"
+    return session
+
+
+@dataclass
+class Response:
+    """A raw answer exactly as received, with what is needed to find it again."""
+
+    source: str
+    method: str
+    url: str
+    query: dict | None
+    status: int
+    body: bytes
+    fetched_at: str
+    source_mode: str = "live"
+    kind: str = "data"  # data or metadata
+    sha256: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.sha256 = hashlib.sha256(self.body).hexdigest()
+
+    def json(self):
+        try:
+            # utf-8-sig strips a byte order mark some servers put in front of JSON
+            return json.loads(self.body.decode("utf-8-sig"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise SourceError(
+                f"{self.source}: {self.method} {self.url} returned invalid JSON "
+                f"({len(self.body)} bytes, sha256 {self.sha256[:12]}): {exc}"
+            ) from exc
+
+
+class HttpClient:
+    def __init__(self, source: str, base_url: str, timeout_s: float, retries: int, backoff_s: float,
+                 limiter: CallRateLimiter | None = None):
+        self.source, self.base_url = source, base_url.rstrip("/")
+        self.timeout_s = timeout_s
+        self.session = make_session(retries, backoff_s)
+        self.limiter = limiter
+        self.calls = 0
+
+    def request(self, method: str, path_or_url: str, params: dict | None = None,
+                json_body: dict | None = None) -> Response:
+        url = path_or_url if path_or_url.startswith("http") else f"{self.base_url}/{path_or_url.lstrip('/')}"
+        if self.limiter:
+            self.limiter.wait()
+        self.calls += 1
+        described = f"{self.source}: {method} {url}"
+        try:
+            r = self.session.request(method, url, params=params, json=json_body, timeout=self.timeout_s,
+                                     allow_redirects=True)
+        except requests.exceptions.RetryError as exc:
+            raise SourceError(f"{described} failed after retries: {exc}") from exc
+        except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as exc:
+            raise SourceUnreachable(f"{described} could not be reached: {exc}") from exc
+        if r.status_code >= 400:
+            raise SourceError(f"{described} answered HTTP {r.status_code}: {r.text[:300]!r}")
+        if not r.content:
+            raise SourceError(f"{described} answered HTTP {r.status_code} with an empty body")
+        query = {"params": params, "body": json_body} if params or json_body else None
+        return Response(self.source, method, r.url, query, r.status_code, r.content,
+                        datetime.now(timezone.utc).isoformat(timespec="seconds"))
+
+
+def land(response: Response, landing_dir: Path, name: str) -> Path:
+    """Keep the raw body unchanged, beside a sidecar with URL, query, fetch time and SHA-256.
+
+    Files are named by content hash, so landing the same answer twice writes nothing new.
+    Written to a temporary name and renamed, so a crash never leaves half a file."""
+    folder = landing_dir / response.source / name
+    folder.mkdir(parents=True, exist_ok=True)
+    body_path = folder / f"{response.sha256}.json"
+    meta = {
+        "source": response.source, "method": response.method, "url": response.url,
+        "query": response.query, "status": response.status, "fetched_at": response.fetched_at,
+        "source_mode": response.source_mode, "kind": response.kind, "sha256": response.sha256, "bytes": len(response.body),
+    }
+    if not body_path.exists():
+        tmp = body_path.with_suffix(".tmp")
+        tmp.write_bytes(response.body)
+        tmp.replace(body_path)
+    meta_path = body_path.with_suffix(".meta.json")
+    if not meta_path.exists():
+        tmp = meta_path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(meta, ensure_ascii=False, indent=2), encoding="utf-8")
+        tmp.replace(meta_path)
+    return body_path

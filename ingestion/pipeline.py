@@ -1,0 +1,45 @@
+"""The steps of the monthly load, callable from Airflow tasks, the CLI and tests alike."""
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+from ingestion import scb, warehouse
+from ingestion.settings import DBT_PROJECT_DIR, Settings
+
+log = logging.getLogger(__name__)
+
+
+def extract_population(settings: Settings) -> list[str]:
+    return [str(p) for p in scb.extract_population(settings)]
+
+
+def load_population(settings: Settings, landed: list[str]) -> int:
+    warehouse.load_config(settings)
+    return warehouse.load_landed_scb(settings, [Path(p) for p in landed])
+
+
+def load_records(settings: Settings) -> dict:
+    return warehouse.load_records(settings)
+
+
+def dbt(settings: Settings, *args: str) -> None:
+    """Run dbt in this process (no second interpreter start) against the work database."""
+    from dbt.cli.main import dbtRunner
+
+    os.environ["FOU_WORK_DB"] = str(settings.work_db.resolve())
+    result = dbtRunner().invoke([
+        *args, "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
+        "--target-path", str(settings.data_dir / "dbt_target"), "--log-path", str(settings.data_dir / "logs"),
+    ])
+    if not result.success:
+        raise RuntimeError(f"dbt {' '.join(args)} failed: {result.exception or 'see the test and model errors above'}")
+
+
+def dbt_build(settings: Settings) -> None:
+    dbt(settings, "build")
+
+
+def publish(settings: Settings) -> str:
+    return str(warehouse.publish(settings))
