@@ -1,0 +1,63 @@
+"""Monthly load of the FoU Nordväst warehouse. The DAG only wires steps together; the steps
+live in ingestion.pipeline. DuckDB allows one writer, so the tasks that write run one after
+another and the DAG never runs two tasks, or two runs, at once."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pendulum
+from airflow.sdk import chain, dag, task
+
+
+def _settings():
+    from ingestion.settings import Settings
+
+    return Settings()
+
+
+@dag(
+    dag_id="monthly_load",
+    description="SCB population, ÖJ and internal records → dbt marts → quality gate → published database",
+    schedule="0 6 3 * *",  # 06:00 on the 3rd of every month, Stockholm time
+    start_date=pendulum.datetime(2026, 1, 1, tz="Europe/Stockholm"),
+    catchup=False,
+    max_active_runs=1,
+    max_active_tasks=1,
+    default_args={"retries": 2, "retry_delay": timedelta(minutes=2), "retry_exponential_backoff": True},
+    tags=["fou-nordvast", "warehouse"],
+)
+def monthly_load():
+    @task
+    def extract_population() -> list[str]:
+        from ingestion import pipeline
+
+        return pipeline.extract_population(_settings())
+
+    @task
+    def load_population(landed: list[str]) -> int:
+        from ingestion import pipeline
+
+        return pipeline.load_population(_settings(), landed)
+
+    @task
+    def load_records() -> dict:
+        from ingestion import pipeline
+
+        return pipeline.load_records(_settings())
+
+    @task
+    def dbt_build() -> None:
+        from ingestion import pipeline
+
+        pipeline.dbt_build(_settings())
+
+    @task
+    def publish() -> str:
+        from ingestion import pipeline
+
+        return pipeline.publish(_settings())
+
+    chain(load_population(extract_population()), load_records(), dbt_build(), publish())
+
+
+monthly_load()

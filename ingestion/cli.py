@@ -1,0 +1,100 @@
+"""Command line: `python -m ingestion.cli run` runs the monthly DAG once, locally."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import typer
+from babel.numbers import format_decimal
+from rich.console import Console
+from rich.table import Table
+
+from ingestion.settings import PROJECT_DIR, Settings, SourceMode
+
+app = typer.Typer(add_completion=False, help="FoU Nordväst data warehouse.")
+console = Console(width=110)
+
+
+def airflow_env(airflow_home: Path) -> None:
+    """Local Airflow: SQLite metadata in airflow_home, this project's dags/, no examples."""
+    os.environ.setdefault("AIRFLOW_HOME", str(airflow_home))
+    os.environ.setdefault("AIRFLOW__CORE__DAGS_FOLDER", str(PROJECT_DIR / "dags"))
+    os.environ.setdefault("AIRFLOW__CORE__LOAD_EXAMPLES", "False")
+    os.environ.setdefault("AIRFLOW__CORE__UNIT_TEST_MODE", "False")
+    os.environ.setdefault("AIRFLOW__LOGGING__LOGGING_LEVEL", "WARNING")
+    if not (Path(os.environ["AIRFLOW_HOME"]) / "airflow.db").exists():
+        subprocess.run([sys.executable, "-m", "airflow", "db", "migrate"], check=True,
+                       stdout=subprocess.DEVNULL)
+
+
+def kr(value) -> str:
+    return "–" if value is None else format_decimal(value, format="#,##0", locale="sv_SE")
+
+
+def pct(value) -> str:
+    return "–" if value is None else format_decimal(value, format="#,##0.0", locale="sv_SE") + " %"
+
+
+def print_fees(db: Path, fee_year: int | None = None) -> None:
+    import duckdb
+
+    with duckdb.connect(str(db), read_only=True) as con:
+        year = fee_year or con.execute("select max(fee_year) from marts.fct_fees where is_invoiced").fetchone()[0]
+        rows = con.execute(
+            "select municipality_name, basis_population, previous_population, population_share_pct, "
+            "population_growth_pct, rate_per_inhabitant, fee_kr, basis_date, population_source_mode "
+            "from marts.fct_fees where fee_year = ? order by municipality_name", [year]).fetchall()
+        total = con.execute("select region_basis_population, fee_total_kr, region_population_growth_pct "
+                            "from marts.fct_fee_totals where fee_year = ?", [year]).fetchone()
+    table = Table(title=f"Intäkter från delägare {year} (folkmängd {rows[0][7]}, källa SCB: {rows[0][8]})")
+    for col in ("Kommun", "Folkmängd", "Föregående år", "Andel", "Förändring", "Kr/inv.", "Avgift (kr)"):
+        table.add_column(col, justify="left" if col == "Kommun" else "right")
+    for name, pop, prev, share, growth, rate, fee, *_ in rows:
+        table.add_row(name, kr(pop), kr(prev), pct(share), pct(growth),
+                      "–" if rate is None else format_decimal(rate, format="#,##0.00", locale="sv_SE"), kr(fee))
+    table.add_row("Summa", kr(total[0]), "", "100,0 %", pct(total[2]), "", kr(total[1]), style="bold")
+    console.print(table)
+
+
+@app.command()
+def run(
+    mode: SourceMode = typer.Option(None, help="live, snapshot or auto (default: FOU_SOURCE_MODE, else auto)"),
+    data_dir: Path = typer.Option(None, help="where landing, warehouse and logs go (default ./data)"),
+) -> None:
+    """Run the monthly load DAG once, now, in this process (Airflow's dag.test)."""
+    if mode:
+        os.environ["FOU_SOURCE_MODE"] = mode.value
+    if data_dir:
+        os.environ["FOU_DATA_DIR"] = str(data_dir.resolve())
+    settings = Settings()
+    airflow_env(settings.data_dir / "airflow")
+    started = time.perf_counter()
+    from airflow.dag_processing.dagbag import DagBag
+
+    bag = DagBag(str(PROJECT_DIR / "dags"))
+    if bag.import_errors:
+        console.print(bag.import_errors)
+        raise typer.Exit(1)
+    dag_run = bag.get_dag("monthly_load").test()
+    state = str(getattr(dag_run, "state", "unknown"))
+    elapsed = time.perf_counter() - started
+    if "success" not in state:
+        console.print(f"[red]monthly_load ended in state {state} after {elapsed:.0f} s; "
+                      f"the published database was not replaced.[/red]")
+        raise typer.Exit(1)
+    console.print(f"monthly_load succeeded in {elapsed:.0f} s (source mode: {settings.source_mode.value})")
+    console.print(f"Published warehouse (open read-only): {settings.published_db}")
+    print_fees(settings.published_db)
+
+
+@app.command()
+def fees(year: int = typer.Argument(None, help="fee year; default the latest invoiced year")) -> None:
+    """Print the fee table of a year from the published warehouse."""
+    print_fees(Settings().published_db, year)
+
+
+if __name__ == "__main__":
+    app()
