@@ -25,7 +25,8 @@ select
     table_id = 'TAB5557' as is_cell_key_method,
     try_cast(age_code as integer) as age_years
 from cells
-where age_code = 'total' or try_cast(age_code as integer) is not null   -- drop 5- and 10-year groups
+where (age_code = 'total' or try_cast(age_code as integer) is not null)   -- drop 5- and 10-year groups
+  and population is not null   -- no figure: the municipality did not exist that year
 qualify row_number() over (
     partition by table_id, region_code, year, sex, age_code, civil_status, contents_code
     order by fetched_at desc, sha256
