@@ -1,0 +1,168 @@
+"""Load landed Kolada answers (ÖJ values and metadata) into the work database.
+
+Tables (schema raw), each row with its provenance: source_mode (live, snapshot, generated),
+is_generated, the SHA-256 of the answer it came from and when that answer was fetched.
+- kolada_values: one row per KPI × place × year × gender, as the API gives it.
+- kolada_kpis, kolada_municipalities, kolada_groups (one row per group member).
+- oj_kpi_config: the catalogue of config/oj_kpis.yml (area, direction).
+- kolada_answers: every answer loaded; kolada_load_runs: one row per load, with failed KPIs.
+
+Values are replaced per KPI: the KPIs fetched in this run replace their earlier rows, the
+KPIs that failed keep the rows they had. Generated values never replace real ones: for a
+KPI that already has real values, generated values are skipped (logged)."""
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+import pandas as pd
+
+from ingestion import warehouse
+from ingestion.kolada import load_catalogue
+from ingestion.settings import Settings
+
+log = logging.getLogger(__name__)
+
+SCHEMA = """
+create schema if not exists raw;
+create table if not exists raw.kolada_values (
+    kpi varchar, municipality_id varchar, period integer, gender varchar, count integer,
+    status varchar, value double, is_deleted boolean, source_mode varchar, is_generated boolean,
+    sha256 varchar, fetched_at timestamptz);
+create table if not exists raw.kolada_kpis (
+    id varchar, title varchar, description varchar, is_divided_by_gender boolean,
+    municipality_type varchar, auspice varchar, operating_area varchar, perspective varchar,
+    prel_publication_date date, publication_date date, publ_period varchar, has_ou_data boolean,
+    source_mode varchar, is_generated boolean, sha256 varchar, fetched_at timestamptz);
+create table if not exists raw.kolada_municipalities (
+    id varchar, title varchar, type varchar, source_mode varchar, is_generated boolean,
+    sha256 varchar, fetched_at timestamptz);
+create table if not exists raw.kolada_groups (
+    group_id varchar, group_title varchar, member_id varchar, member_title varchar,
+    source_mode varchar, is_generated boolean, sha256 varchar, fetched_at timestamptz);
+create table if not exists raw.oj_kpi_config (kpi_id varchar, area varchar, direction varchar, position integer);
+create table if not exists raw.kolada_answers (
+    sha256 varchar, entity varchar, kind varchar, url varchar, fetched_at timestamptz,
+    source_mode varchar, path varchar, loaded_at timestamptz);
+create table if not exists raw.kolada_load_runs (
+    loaded_at timestamptz, source_mode varchar, kpis_requested integer, kpis_loaded integer,
+    values_loaded integer, failed_kpis json, skipped_generated_kpis json);
+"""
+
+KPI_COLUMNS = ["id", "title", "description", "is_divided_by_gender", "municipality_type", "auspice",
+               "operating_area", "perspective", "prel_publication_date", "publication_date",
+               "publ_period", "has_ou_data"]
+
+
+def value_rows(body: dict) -> list[dict]:
+    """v3 data objects to one row per gender. A value the API gives as null stays null
+    (no value, not zero); `isdeleted` appears only in answers asked with from_date."""
+    rows = []
+    for obj in body["values"]:
+        for v in obj.get("values") or []:
+            value = v.get("value")
+            rows.append({
+                "kpi": obj["kpi"], "municipality_id": str(obj["municipality"]), "period": int(obj["period"]),
+                "gender": v["gender"], "count": v.get("count"), "status": v.get("status") or "",
+                "value": None if value is None else float(value), "is_deleted": bool(v.get("isdeleted", False)),
+            })
+    return rows
+
+
+def kpi_rows(body: dict) -> list[dict]:
+    return [{c: k.get(c) for c in KPI_COLUMNS} for k in body["values"]]
+
+
+def municipality_rows(body: dict) -> list[dict]:
+    return [{"id": m["id"], "title": m["title"], "type": m["type"]} for m in body["values"]]
+
+
+def group_rows(body: dict) -> list[dict]:
+    return [{"group_id": g["id"], "group_title": g["title"], "member_id": m["member_id"],
+             "member_title": m["member_title"]} for g in body["values"] for m in g.get("members") or []]
+
+
+PARSERS = {"kpi": kpi_rows, "municipality": municipality_rows, "municipality_groups": group_rows, "data": value_rows}
+TABLES = {"kpi": "kolada_kpis", "municipality": "kolada_municipalities", "municipality_groups": "kolada_groups",
+          "data": "kolada_values"}
+
+
+def _frame(entity: str, rows: list[dict]) -> pd.DataFrame:
+    df = pd.DataFrame(rows)
+    if entity == "kpi":
+        for c in ("prel_publication_date", "publication_date"):
+            df[c] = pd.to_datetime(df[c]).dt.date
+    if entity == "data":
+        df["count"] = df["count"].astype("Int64")
+    return df
+
+
+def load(settings: Settings, landed: list[str]) -> dict:
+    paths = [Path(p) for p in landed]
+    manifests = [p for p in paths if p.name.endswith(".manifest.json")]
+    if len(manifests) != 1:
+        raise ValueError(f"kolada load: expected one run manifest among the landed files, got {len(manifests)}")
+    manifest = json.loads(manifests[0].read_text(encoding="utf-8"))
+    cfg = load_catalogue()
+    config = pd.DataFrame([{"kpi_id": k["id"], "area": k["area"], "direction": k["direction"], "position": i}
+                           for i, k in enumerate(cfg["kpis"])])
+    frames: dict[str, list[pd.DataFrame]] = {e: [] for e in PARSERS}
+    answers = []
+    for path in paths:
+        if path in manifests:
+            continue
+        meta = json.loads(path.with_suffix(".meta.json").read_text(encoding="utf-8"))
+        entity = path.parent.name
+        body = json.loads(path.read_bytes().decode("utf-8-sig"))
+        rows = PARSERS[entity](body)
+        if rows:
+            df = _frame(entity, rows)
+            df["source_mode"], df["is_generated"] = meta["source_mode"], meta["source_mode"] == "generated"
+            df["sha256"], df["fetched_at"] = meta["sha256"], pd.Timestamp(meta["fetched_at"])
+            frames[entity].append(df)
+        answers.append((meta["sha256"], entity, meta["kind"], meta["url"], meta["fetched_at"], meta["source_mode"], str(path)))
+
+    fetched = [k for k in manifest["kpis"] if k not in manifest["failed"]]
+    skipped: list[str] = []
+    values_loaded = 0
+    warehouse.load_config(settings)  # region membership, which the ÖJ models join
+    with warehouse.connect(settings.work_db) as con:
+        con.execute(SCHEMA)
+        con.begin()
+        con.execute("create or replace table raw.oj_kpi_config as select * from config")
+        for entity in ("kpi", "municipality", "municipality_groups"):
+            if frames[entity]:  # the whole list comes in every run: replace it
+                meta_df = pd.concat(frames[entity], ignore_index=True)
+                con.execute(f"delete from raw.{TABLES[entity]}")
+                con.execute(f"insert into raw.{TABLES[entity]} by name select * from meta_df")
+        values = pd.concat(frames["data"], ignore_index=True) if frames["data"] else None
+        if manifest["source_mode"] != "live":
+            real = {r[0] for r in con.execute(
+                "select distinct kpi from raw.kolada_values where not is_generated").fetchall()}
+            skipped = sorted(k for k in fetched if k in real)
+            if skipped:
+                log.warning("KOLADA: kept the real values of %s; generated values never replace real ones", skipped)
+        replace = [k for k in fetched if k not in skipped]
+        if replace:
+            con.execute("delete from raw.kolada_values where list_contains(?, kpi)", [replace])
+        if values is not None:
+            values = values[values["kpi"].isin(replace)]
+            con.execute("insert into raw.kolada_values by name select * from values")
+            values_loaded = len(values)
+        now = warehouse.now()
+        for a in answers:
+            con.execute("insert into raw.kolada_answers values (?, ?, ?, ?, ?, ?, ?, ?)", [*a, now])
+        con.execute("insert into raw.kolada_load_runs values (?, ?, ?, ?, ?, ?, ?)",
+                    [now, manifest["source_mode"], len(manifest["kpis"]), len(replace), values_loaded,
+                     json.dumps(manifest["failed"], ensure_ascii=False), json.dumps(skipped)])
+        con.commit()
+    report = {"source_mode": manifest["source_mode"], "kpis_requested": len(manifest["kpis"]),
+              "kpis_loaded": len(replace), "values_loaded": values_loaded,
+              "failed_kpis": sorted(manifest["failed"]), "kept_real_kpis": skipped,
+              "generated": manifest["source_mode"] != "live"}
+    if manifest["failed"]:
+        log.error("KOLADA LOAD: %s KPI(s) failed and keep their earlier values: %s",
+                  len(manifest["failed"]), ", ".join(sorted(manifest["failed"])))
+    log.info("KOLADA LOAD: %s", report)
+    return report
