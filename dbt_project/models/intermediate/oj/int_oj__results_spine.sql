@@ -1,0 +1,36 @@
+-- Every municipality for every KPI, year and sex that has at least one municipal value, so a
+-- municipality that did not report gets a row (value null) instead of vanishing.
+with config as (select * from {{ ref('stg_kolada__oj_kpi_config') }}),
+municipalities as (
+    select municipality_id, municipality_name
+    from {{ ref('stg_kolada__municipalities') }}
+    where municipality_type = 'K'
+),
+members as (select municipality_code from {{ ref('stg_config__region_members') }}),
+values_k as (
+    select v.*
+    from {{ ref('stg_kolada__values') }} v
+    join municipalities m using (municipality_id)
+    join config c using (kpi_id)
+),
+slices as (  -- KPI × year × sex with data; provenance of the slice for rows without a value
+    select kpi_id, year, sex, bool_or(is_generated) as slice_is_generated
+    from values_k
+    group by all
+)
+select
+    s.kpi_id,
+    s.year,
+    s.sex,
+    m.municipality_id,
+    m.municipality_name,
+    mem.municipality_code is not null          as is_region_member,
+    c.direction,
+    v.value,
+    coalesce(v.is_generated, s.slice_is_generated) as is_generated
+from slices s
+join config c using (kpi_id)
+cross join municipalities m
+left join members mem on mem.municipality_code = m.municipality_id
+left join values_k v
+    on v.kpi_id = s.kpi_id and v.year = s.year and v.sex = s.sex and v.municipality_id = m.municipality_id

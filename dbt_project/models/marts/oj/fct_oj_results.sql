@@ -1,0 +1,72 @@
+-- Öppna jämförelser results, long form: one row per KPI × municipality × year × sex, for all
+-- 290 municipalities (the quartiles are computed among all of them); is_region_member picks
+-- the region's own. Offline values are GENERATED: value_provenance says so in every row.
+with ranked as (select * from {{ ref('int_oj__results_ranked') }}),
+kpis as (select * from {{ ref('dim_kpi') }}),
+members as (select municipality_code, county_code from {{ ref('stg_config__region_members') }}),
+county as (select distinct '00' || county_code as county_id from members),  -- 01 → 0001 in Kolada
+refs as (
+    select
+        v.kpi_id, v.year, v.sex,
+        max(case when v.municipality_id in (select county_id from county) then v.value end) as county_value,
+        max(case when v.municipality_id = '0000' then v.value end)                          as nation_value
+    from {{ ref('stg_kolada__values') }} v
+    where v.municipality_id = '0000' or v.municipality_id in (select county_id from county)
+    group by all
+),
+region as (
+    select
+        kpi_id, year, sex,
+        count(value)                 as region_reporting_count,
+        median(value)                as region_median,
+        min(value)                   as region_min,
+        max(value)                   as region_max
+    from ranked
+    where is_region_member
+    group by all
+)
+select
+    r.kpi_id,
+    k.kpi_title,
+    k.area,
+    r.direction,
+    k.unit,
+    r.year,
+    r.sex,
+    r.municipality_id,
+    r.municipality_name,
+    r.is_region_member,
+    r.value,
+    r.value is null                                           as did_not_report,
+    r.rank_in_region,
+    g.region_reporting_count,
+    g.region_median,
+    g.region_min,
+    g.region_max,
+    f.county_value,
+    f.nation_value,
+    r.value - f.nation_value                                  as difference_to_nation,
+    case r.direction
+        when 'higher' then r.value > f.nation_value
+        when 'lower'  then r.value < f.nation_value
+    end                                                       as is_better_than_nation,
+    p.value                                                   as previous_year_value,
+    r.value - p.value                                         as change_from_previous_year,
+    case
+        when r.value is null or p.value is null then null
+        when r.value = p.value                  then 'unchanged'
+        when r.direction = 'none'               then 'changed'
+        when (r.direction = 'higher') = (r.value > p.value) then 'better'
+        else 'worse'
+    end                                                       as change_assessment,
+    r.quartile,
+    r.quartile_colour,
+    r.municipalities_with_value,
+    case when r.is_generated then 'generated' else 'kolada' end as value_provenance,
+    r.is_generated
+from ranked r
+join kpis k using (kpi_id)
+left join region g using (kpi_id, year, sex)
+left join refs f using (kpi_id, year, sex)
+left join ranked p
+    on p.kpi_id = r.kpi_id and p.sex = r.sex and p.municipality_id = r.municipality_id and p.year = r.year - 1
