@@ -5,7 +5,7 @@ Values are copied unchanged; only the container is the snapshot record format
 {kind, entity, url, fetchedAt, provenance, note, response: {count, values, next_url, previous_url}}.
 Trimmed to keep the repository small: the KPI catalogue keeps the operating area
 "Individ- och familjeomsorg" plus every KPI of config/oj_kpis.yml; the groups keep those with
-at least one member of the region. Afterwards run `python -m ingestion.oj_generator`.
+at least one member of the region and the "Liknande kommuner" groups of its municipalities. Afterwards run `python -m ingestion.oj_generator`.
 
     .venv/bin/python scripts/build_kolada_snapshot.py [path/to/reference-data/kolada]
 """
@@ -34,7 +34,7 @@ def record(entity: str, values: list) -> dict:
 def main(ref: Path) -> None:
     cfg = load_catalogue()
     wanted = {k["id"] for k in cfg["kpis"]}
-    members = set(Settings().region["region"]["members"])
+    members = Settings().region["region"]["members"]
     kpis = json.loads((ref / "kpi_catalogue_v3.json").read_text(encoding="utf-8"))["values"]
     kpis = [k for k in kpis if k["id"] in wanted or k.get("operating_area") == "Individ- och familjeomsorg"]
     missing = wanted - {k["id"] for k in kpis}
@@ -42,7 +42,11 @@ def main(ref: Path) -> None:
         raise SystemExit(f"KPIs of config/oj_kpis.yml not in the real catalogue: {sorted(missing)}")
     municipalities = json.loads((ref / "municipalities_v3.json").read_text(encoding="utf-8"))["values"]
     groups = json.loads((ref / "municipality_groups_v3.json").read_text(encoding="utf-8"))["values"]
-    groups = [g for g in groups if any(m["member_id"] in members for m in g["members"])]
+    # groups with a member of the region, and the "Liknande kommuner …, <kommun>, <år>" groups
+    # of the region's municipalities (whose members are other municipalities)
+    named = tuple(f", {name}, " for name in members.values())
+    groups = [g for g in groups if any(m["member_id"] in members for m in g["members"])
+              or any(n in g["title"] for n in named)]
     SNAPSHOT.mkdir(parents=True, exist_ok=True)
     for entity, values in (("kpi", kpis), ("municipality", municipalities), ("municipality_groups", groups)):
         path = SNAPSHOT / f"{entity}.json"

@@ -1,0 +1,218 @@
+"""Kolada v3 client against a local server: paging by next_url, 25-id batching, 429 with
+Retry-After, failed KPI batches, auto fallback, and the load's replace rules."""
+from __future__ import annotations
+
+import json
+from itertools import product
+
+import duckdb
+import pytest
+
+from fakeserver import Call, Reply
+from ingestion import kolada, oj_load
+from ingestion.http import SourceError
+from ingestion.settings import Settings
+
+
+def live_settings(fake_server, monkeypatch, mode="live") -> Settings:
+    monkeypatch.setenv("FOU_SOURCE_MODE", mode)
+    monkeypatch.setenv("FOU_KOLADA_BASE_URL", f"{fake_server.url}/v3")
+    return Settings()
+
+
+def segments(call: Call) -> dict[str, list[str]]:
+    """/v3/data/kpi/A,B/municipality/X/year/2024 → {kpi: [A, B], municipality: [X], year: [2024]}"""
+    parts = call.path.split("/")[3:]
+    return {parts[i]: parts[i + 1].split(",") for i in range(0, len(parts), 2)}
+
+
+def fake_data(call: Call) -> Reply:
+    """A v3 data answer with one T value per requested KPI × place × year (value = year − 2000)."""
+    seg = segments(call)
+    values = [{"kpi": k, "municipality": m, "period": int(y),
+               "values": [{"gender": "T", "count": 1, "status": "", "value": int(y) - 2000}]}
+              for k, m, y in product(seg["kpi"], seg["municipality"], seg["year"])]
+    return Reply(200, {"count": len(values), "values": values, "next_url": None, "previous_url": None})
+
+
+def serve_metadata(fake_server) -> None:
+    for entity in kolada.METADATA:
+        body = json.loads((kolada.SNAPSHOT / f"{entity}.json").read_text(encoding="utf-8"))["response"]
+        fake_server.route("GET", f"/v3/{entity}", Reply(200, body))
+
+
+def test_chunks_and_path_respect_the_25_id_limit():
+    ids = [f"N{i:05d}" for i in range(53)]
+    parts = kolada.chunks(ids)
+    assert [len(p) for p in parts] == [25, 25, 3]
+    assert sum(parts, []) == ids
+    assert kolada.data_path(["N1", "U2"], ["0114", "0000"], [2023, 2024]) == \
+        "data/kpi/N1,U2/municipality/0114,0000/year/2023,2024"
+    with pytest.raises(ValueError, match="26 kpi ids"):
+        kolada.data_path(ids[:26], ["0114"], [2024])
+    with pytest.raises(ValueError):
+        kolada.data_path(["N1"], [], [2024])
+
+
+def test_paging_follows_next_url_until_it_is_empty(fake_server, monkeypatch):
+    def kpi_pages(call: Call) -> Reply:
+        page = int(call.query["page"][0])
+        nxt = f"{fake_server.url}/v3/kpi?page={page + 1}&per_page=5000" if page < 3 else ""
+        return Reply(200, {"count": 1, "values": [{"id": f"N{page}", "title": "t"}], "next_url": nxt})
+
+    fake_server.route("GET", "/v3/kpi", kpi_pages)
+    client = kolada.KoladaClient(live_settings(fake_server, monkeypatch))
+    pages = client.metadata("kpi")
+    assert [p.json()["values"][0]["id"] for p in pages] == ["N1", "N2", "N3"]
+    calls = fake_server.calls_to("/v3/kpi")
+    assert [c.query for c in calls] == [{"page": [str(n)], "per_page": ["5000"]} for n in (1, 2, 3)]
+    assert all(p.kind == "metadata" for p in pages)
+
+
+def test_paging_refuses_a_next_url_that_loops(fake_server, monkeypatch):
+    loop = lambda call: Reply(200, {"values": [], "next_url": f"{fake_server.url}/v3/kpi?page=1&per_page=5000"})  # noqa: E731
+    fake_server.route("GET", "/v3/kpi", loop)
+    with pytest.raises(SourceError, match="does not end"):
+        kolada.KoladaClient(live_settings(fake_server, monkeypatch)).metadata("kpi")
+
+
+def test_data_is_batched_25_ids_per_segment_never_one_call_per_value(fake_server, monkeypatch):
+    kpis = [f"U{i:05d}" for i in range(30)]
+    munis = [f"{i:04d}" for i in range(100, 160)]
+    years = [2021, 2022, 2023]
+    calls_seen: list[Call] = []
+
+    def handler(call: Call) -> Reply:
+        calls_seen.append(call)
+        return fake_data(call)
+
+    client = kolada.KoladaClient(live_settings(fake_server, monkeypatch))
+    client.http.request = _routing(fake_server, handler, client.http.request)
+    pages = client.data(kpis, munis, years)
+    # 30 KPIs → 2 batches, 60 places → 3 batches, 3 years → 1: six calls for 5 400 values
+    assert len(calls_seen) == 6
+    for call in calls_seen:
+        seg = segments(call)
+        assert all(0 < len(seg[s]) <= 25 for s in ("kpi", "municipality", "year"))
+    got = {(v["kpi"], v["municipality"], v["period"]) for p in pages for v in p.json()["values"]}
+    assert got == set(product(kpis, munis, years))
+
+
+def _routing(fake_server, handler, request):
+    """The fake server routes exact paths; data paths vary, so each is routed to `handler`
+    just before the client's real request goes out over HTTP."""
+    def wrapped(method, path_or_url, params=None, json_body=None):
+        if path_or_url.startswith("data/"):
+            fake_server.route(method, "/v3/" + path_or_url, handler)
+        return request(method, path_or_url, params=params, json_body=json_body)
+    return wrapped
+
+
+def test_429_is_retried_after_the_retry_after_delay(fake_server, monkeypatch):
+    ok = Reply(200, {"count": 1, "values": [{"id": "0114", "title": "Upplands Väsby", "type": "K"}], "next_url": None})
+    fake_server.route("GET", "/v3/municipality", [Reply(429, {"error": "slow down"}, headers={"Retry-After": "1"}), ok])
+    pages = kolada.KoladaClient(live_settings(fake_server, monkeypatch)).metadata("municipality")
+    assert pages[0].json()["values"][0]["title"] == "Upplands Väsby"
+    calls = fake_server.calls_to("/v3/municipality")
+    assert len(calls) == 2
+    assert calls[1].at - calls[0].at >= 0.9  # waited as Retry-After asked
+
+
+def test_429_that_never_ends_fails_with_a_source_error(fake_server, monkeypatch):
+    monkeypatch.setenv("FOU_HTTP_RETRIES", "2")
+    fake_server.route("GET", "/v3/kpi", Reply(429, {"error": "slow down"}, headers={"Retry-After": "0"}))
+    with pytest.raises(SourceError):
+        kolada.KoladaClient(live_settings(fake_server, monkeypatch)).metadata("kpi")
+    assert len(fake_server.calls_to("/v3/kpi")) == 3  # first try + 2 retries
+
+
+def live_extract(fake_server, monkeypatch, failing_kpi: str | None = None):
+    serve_metadata(fake_server)
+    data_calls: list[Call] = []
+
+    def handler(call: Call) -> Reply:
+        data_calls.append(call)
+        if failing_kpi and failing_kpi in segments(call)["kpi"]:
+            return Reply(400, {"error": "bad request"})  # 4xx: not retried
+        return fake_data(call)
+
+    settings = live_settings(fake_server, monkeypatch)
+    original = kolada.KoladaClient.__init__
+
+    def init(self, s):
+        original(self, s)
+        self.http.request = _routing(fake_server, handler, self.http.request)
+    monkeypatch.setattr(kolada.KoladaClient, "__init__", init)
+    return settings, kolada.extract(settings), data_calls
+
+
+def test_live_extract_a_failing_batch_does_not_stop_the_others(fake_server, monkeypatch):
+    cfg = kolada.load_catalogue()
+    kpis = [k["id"] for k in cfg["kpis"]]
+    second_batch = kolada.chunks(kpis)[1]
+    settings, landed, data_calls = live_extract(fake_server, monkeypatch, failing_kpi=second_batch[0])
+    manifest = json.loads(open(landed[0], encoding="utf-8").read())
+    assert manifest["source_mode"] == "live"
+    assert sorted(manifest["failed"]) == sorted(second_batch)
+    # places: 8 members + county + Riket + 282 other municipalities = 292 → 12 batches of ≤ 25
+    places = set()
+    for call in data_calls:
+        places.update(segments(call)["municipality"])
+    assert len(places) == 292 and {"0000", "0001", "0163"} <= places
+    first_batch_calls = [c for c in data_calls if segments(c)["kpi"] == kolada.chunks(kpis)[0]]
+    assert len(first_batch_calls) == 12
+    # the failing batch stops at its first call (400), the first batch is complete
+    report = oj_load.load(settings, [str(p) for p in landed])
+    assert report["failed_kpis"] == sorted(second_batch)
+    assert report["kpis_loaded"] == len(kpis) - len(second_batch)
+    with duckdb.connect(str(settings.work_db), read_only=True) as con:
+        n, gen = con.execute("select count(*), bool_or(is_generated) from raw.kolada_values").fetchone()
+        failed_json = con.execute("select failed_kpis from raw.kolada_load_runs").fetchone()[0]
+    years = manifest["years"]
+    assert n == len(kolada.chunks(kpis)[0]) * 292 * len(years) and gen is False
+    assert sorted(json.loads(failed_json)) == sorted(second_batch)
+
+    # a snapshot load afterwards: generated values never replace the real ones just loaded
+    monkeypatch.setenv("FOU_SOURCE_MODE", "snapshot")
+    snap = Settings()
+    report = oj_load.load(snap, [str(p) for p in kolada.extract(snap)])
+    assert sorted(report["kept_real_kpis"]) == sorted(kolada.chunks(kpis)[0])
+    with duckdb.connect(str(settings.work_db), read_only=True) as con:
+        rows = dict(con.execute("select kpi, bool_or(is_generated) from raw.kolada_values group by kpi").fetchall())
+    assert all(rows[k] is False for k in kolada.chunks(kpis)[0])
+    assert all(rows[k] is True for k in second_batch)  # failed live, so the generated ones fill in
+
+
+def test_every_batch_failing_raises(fake_server, monkeypatch):
+    cfg = kolada.load_catalogue()
+    serve_metadata(fake_server)
+    settings = live_settings(fake_server, monkeypatch)
+    original = kolada.KoladaClient.__init__
+
+    def init(self, s):
+        original(self, s)
+        self.http.request = _routing(fake_server, lambda call: Reply(400, {"error": "no"}), self.http.request)
+    monkeypatch.setattr(kolada.KoladaClient, "__init__", init)
+    with pytest.raises(SourceError, match="every KPI failed"):
+        kolada.extract(settings)
+    assert len(cfg["kpis"]) > 25
+
+
+def test_auto_mode_falls_back_to_the_generated_snapshot_when_unreachable(monkeypatch, settings):
+    monkeypatch.setenv("FOU_SOURCE_MODE", "auto")
+    monkeypatch.setenv("FOU_KOLADA_BASE_URL", "http://127.0.0.1:9/v3")  # discard port: refused
+    monkeypatch.setenv("FOU_HTTP_RETRIES", "0")
+    landed = kolada.extract(Settings())
+    manifest = json.loads(open(landed[0], encoding="utf-8").read())
+    assert manifest["source_mode"] == "snapshot" and manifest["failed"] == {}
+    metas = [json.loads(p.with_suffix(".meta.json").read_text(encoding="utf-8")) for p in landed[1:]]
+    assert {m["source_mode"] for m in metas if m["kind"] == "data"} == {"generated"}
+    assert {m["source_mode"] for m in metas if m["kind"] == "metadata"} == {"snapshot"}
+
+
+def test_live_mode_raises_when_unreachable(monkeypatch, settings):
+    monkeypatch.setenv("FOU_SOURCE_MODE", "live")
+    monkeypatch.setenv("FOU_KOLADA_BASE_URL", "http://127.0.0.1:9/v3")
+    monkeypatch.setenv("FOU_HTTP_RETRIES", "0")
+    with pytest.raises(SourceError):
+        kolada.extract(Settings())
