@@ -46,6 +46,19 @@ def monthly_load():
         return pipeline.load_records(_settings())
 
     @task
+    def extract_oj() -> list[str]:
+        from ingestion import pipeline
+
+        return pipeline.extract_oj(_settings())
+
+    @task
+    def load_oj(landed: list[str]) -> dict:
+        """Failed KPIs are in the returned report (XCom) and logged; they do not fail the task."""
+        from ingestion import pipeline
+
+        return pipeline.load_oj(_settings(), landed)
+
+    @task
     def dbt_build() -> None:
         from ingestion import pipeline
 
@@ -57,7 +70,13 @@ def monthly_load():
 
         return pipeline.publish(_settings())
 
-    chain(load_population(extract_population()), load_records(), dbt_build(), publish())
+    # Every load writes the work database; max_active_tasks=1 keeps them one at a time.
+    loads = [
+        load_population(extract_population()),
+        load_records(),
+        load_oj(extract_oj()),
+    ]
+    chain(loads, dbt_build(), publish())
 
 
 monthly_load()

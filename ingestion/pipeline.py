@@ -43,3 +43,18 @@ def dbt_build(settings: Settings) -> None:
 
 def publish(settings: Settings) -> str:
     return str(warehouse.publish(settings))
+
+
+def extract_oj(settings: Settings) -> list[str]:
+    """ÖJ from Kolada v3: the run's manifest first, then every landed answer. A KPI batch that
+    fails is listed in the manifest and the others go on; raises only if every KPI failed."""
+    from ingestion import kolada
+
+    return [str(p) for p in kolada.extract(settings)]
+
+
+def load_oj(settings: Settings, landed: list[str]) -> dict:
+    """Load the ÖJ answers; the returned report lists failed KPIs (they keep earlier values)."""
+    from ingestion import oj_load
+
+    return oj_load.load(settings, landed)
