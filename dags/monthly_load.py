@@ -64,6 +64,14 @@ def monthly_load():
 
         pipeline.dbt_build(_settings())
 
+    @task(retries=0)  # a data failure does not go away by retrying; fix the data and rerun
+    def quality_gate() -> dict:
+        """GX expectations on the work database; an error-level failure stops the run before
+        publish, and the published database stays as it was. Data Docs: <data_dir>/data_docs."""
+        from ingestion import pipeline
+
+        return pipeline.quality_gate(_settings())
+
     @task
     def publish() -> str:
         from ingestion import pipeline
@@ -76,7 +84,7 @@ def monthly_load():
         load_records(),
         load_oj(extract_oj()),
     ]
-    chain(loads, dbt_build(), publish())
+    chain(loads, dbt_build(), quality_gate(), publish())
 
 
 monthly_load()

@@ -45,6 +45,17 @@ def publish(settings: Settings) -> str:
     return str(warehouse.publish(settings))
 
 
+def quality_gate(settings: Settings) -> dict:
+    """GX checks of the work database (expectations/suites.py). Builds Data Docs every time;
+    raises QualityGateFailed, naming each failed error-level expectation, so publish never runs."""
+    from ingestion import quality
+
+    result = quality.run(settings)
+    if not result.passed:
+        raise quality.QualityGateFailed(result)
+    return result.summary()
+
+
 def extract_oj(settings: Settings) -> list[str]:
     """ÖJ from Kolada v3: the run's manifest first, then every landed answer. A KPI batch that
     fails is listed in the manifest and the others go on; raises only if every KPI failed."""
