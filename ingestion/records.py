@@ -1,5 +1,6 @@
 """The unit's own record files (CSV or Excel), read the way Swedish spreadsheets are written,
-validated row by row. Good rows load; bad rows are reported with file, row, field and problem."""
+validated row by row. Good rows load; each bad row is reported once, naming file, row, the
+field(s) and the problem. Problem texts are Swedish: the staff who fill in the files read them."""
 from __future__ import annotations
 
 import csv
@@ -15,6 +16,9 @@ from typing import Callable
 import pandas as pd
 from babel.numbers import NumberFormatError, parse_decimal
 
+EXCEL_SUFFIXES = (".xlsx", ".xlsm")
+RECORD_SUFFIXES = (".csv", ".txt", *EXCEL_SUFFIXES)
+
 
 class RecordFileError(ValueError):
     """The file as a whole cannot be read (wrong columns, empty, unreadable)."""
@@ -28,42 +32,82 @@ def decode(raw: bytes) -> str:
         return raw.decode("cp1252")
 
 
+def _clean(value) -> str:
+    if value is None or (isinstance(value, float) and value != value):  # None or NaN
+        return ""
+    return str(value).strip()
+
+
 def read_rows(path: Path) -> list[dict[str, str]]:
-    """All cells as text, keyed by lower-cased header; Excel or CSV with ; or , separators."""
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        frame = pd.read_excel(path, dtype=str, keep_default_na=False)
-        rows = frame.to_dict("records")
+    """All cells as text, keyed by lower-cased header; Excel or CSV with ; or , separators.
+    Lines starting with # are comments; wholly empty rows are skipped."""
+    if path.suffix.lower() in EXCEL_SUFFIXES:
+        try:
+            frame = pd.read_excel(path, dtype=str, keep_default_na=False, header=None)
+        except Exception as exc:  # a corrupt workbook: openpyxl raises many kinds
+            raise RecordFileError(f"{path.name}: Excel-filen går inte att läsa ({exc})") from exc
+        table = [[_clean(v) for v in row] for row in frame.itertuples(index=False)]
     else:
         text = decode(path.read_bytes())
         lines = [ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
         if not lines:
-            raise RecordFileError(f"{path.name}: the file is empty")
-        dialect = csv.Sniffer().sniff(lines[0], delimiters=";,\t")
-        rows = list(csv.DictReader(io.StringIO("\n".join(lines)), dialect=dialect))
-    if not rows:
-        raise RecordFileError(f"{path.name}: the file has a header but no rows")
-    return [{str(k).strip().lower(): ("" if v is None else str(v).strip()) for k, v in r.items()} for r in rows]
+            raise RecordFileError(f"{path.name}: filen är tom")
+        # the separator is the one the header uses most (; from Swedish Excel, else , or tab);
+        # quoting is Excel's: "" inside a quoted cell is one quote
+        delimiter = max(";,\t", key=lines[0].count)
+        table = [[_clean(v) for v in row] for row in csv.reader(io.StringIO("\n".join(lines)), delimiter=delimiter)]
+    table = [r for r in table if any(r) and not r[0].startswith("#")]
+    if not table:
+        raise RecordFileError(f"{path.name}: filen är tom")
+    header = [h.lower() for h in table[0]]
+    if len(table) == 1:
+        raise RecordFileError(f"{path.name}: filen har rubrikrad men inga rader")
+    return [{h: (row[i] if i < len(row) else "") for i, h in enumerate(header) if h} for row in table[1:]]
 
 
 # --- field parsers: each takes the cell text and returns a value or raises ValueError -------
+def as_text(text: str) -> str:
+    return text
+
+
 def as_decimal(text: str) -> Decimal:
+    cleaned = re.sub(r"\s+", "", text.replace("\u202f", "").replace("\u00a0", ""))
+    cleaned = re.sub(r"(tkr|kr|%)$", "", cleaned, flags=re.I)
     try:
-        return parse_decimal(text.replace("kr", "").replace("%", "").strip(), locale="sv_SE", strict=False)
+        return parse_decimal(cleaned, locale="sv_SE", strict=False)
     except NumberFormatError as exc:
-        raise ValueError(f"{text!r} is not a number (write 1 234,50 or 1234.50)") from exc
+        raise ValueError(f"{text!r} är inte ett tal (skriv t.ex. 1 234,5 eller 1234.5)") from exc
 
 
 def as_int(text: str) -> int:
     value = as_decimal(text)
     if value != value.to_integral_value():
-        raise ValueError(f"{text!r} is not a whole number")
+        raise ValueError(f"{text!r} är inte ett heltal")
     return int(value)
 
 
+def as_count(text: str) -> int:
+    value = as_int(text)
+    if value < 0:
+        raise ValueError(f"{text!r} får inte vara negativt")
+    return value
+
+
+def as_share(text: str) -> Decimal:
+    """A percentage 0–100 ("63", "63 %", "63,5")."""
+    value = as_decimal(text)
+    if not 0 <= value <= 100:
+        raise ValueError(f"{text!r} är ingen andel mellan 0 och 100 %")
+    return value
+
+
 def as_year(text: str) -> int:
-    year = as_int(text)
-    if not 1900 <= year <= 2100:
-        raise ValueError(f"{text!r} is not a year")
+    try:
+        year = as_int(text)
+    except ValueError:
+        year = None
+    if year is None or not 1990 <= year <= 2100:
+        raise ValueError(f"{text!r} är inget årtal (skriv t.ex. 2025)")
     return year
 
 
@@ -71,19 +115,32 @@ def as_date(text: str) -> date:
     try:
         return date.fromisoformat(text[:10])
     except ValueError as exc:
-        raise ValueError(f"{text!r} is not a date (write YYYY-MM-DD)") from exc
+        raise ValueError(f"{text!r} är inget datum (skriv ÅÅÅÅ-MM-DD)") from exc
 
 
-def one_of(*allowed: str) -> Callable[[str], str]:
+def as_bool(text: str) -> bool:
+    value = text.strip().casefold()
+    if value in ("ja", "j", "x", "1", "sant", "true", "yes"):
+        return True
+    if value in ("nej", "n", "0", "falskt", "false", "no"):
+        return False
+    raise ValueError(f"{text!r} är varken ja eller nej")
+
+
+def one_of(*allowed: str, synonyms: dict[str, str] | None = None) -> Callable[[str], str]:
+    """A value from a fixed list, case-insensitive; synonyms map other spellings onto it."""
+    mapping = {a.casefold(): a for a in allowed} | {k.casefold(): v for k, v in (synonyms or {}).items()}
+
     def parse(text: str) -> str:
-        if text.lower() not in allowed:
-            raise ValueError(f"{text!r} is not one of {', '.join(allowed)}")
-        return text.lower()
+        value = mapping.get(re.sub(r"\s+", " ", text.strip()).casefold())
+        if value is None:
+            raise ValueError(f"{text!r} är inte ett tillåtet värde (tillåtna: {', '.join(allowed)})")
+        return value
     return parse
 
 
 def normalise_name(name: str) -> str:
-    name = re.sub(r"\s+kommun$", "", name.strip(), flags=re.I)
+    name = re.sub(r"\s+(kommun|stad)$", "", name.strip(), flags=re.I)
     return re.sub(r"[\s-]+", " ", name).casefold()
 
 
@@ -96,8 +153,33 @@ def municipality_parser(members: dict[str, str]) -> Callable[[str], str]:
             return text.zfill(4)
         code = by_name.get(normalise_name(text))
         if code is None:
-            raise ValueError(f"{text!r} is not a municipality of the region")
+            raise ValueError(f"{text!r} är ingen av regionens kommuner ({', '.join(sorted(members.values()))})")
         return code
+    return parse
+
+
+ALL_MEMBERS = ("samtliga", "samtliga kommuner", "alla", "alla kommuner", "alla nordvästkommuner")
+
+
+def municipality_list_parser(members: dict[str, str]) -> Callable[[str], str]:
+    """Several municipalities in one cell ("Ekerö, Järfälla och Solna") or "samtliga".
+    Returns the codes sorted and comma-separated, the form the warehouse stores."""
+    one = municipality_parser(members)
+
+    def parse(text: str) -> str:
+        if text.strip().casefold() in ALL_MEMBERS:
+            return ",".join(sorted(members))
+        parts = [p for p in re.split(r"\s*(?:[,;/&+]|\boch\b)\s*", text.strip()) if p]
+        codes, bad = set(), []
+        for part in parts:
+            try:
+                codes.add(one(part))
+            except ValueError:
+                bad.append(part)
+        if bad:
+            raise ValueError(f"{', '.join(map(repr, bad))} är inte bland regionens kommuner "
+                             f"(skriv kommunnamn eller kod, eller samtliga; andra parter i kolumnen övriga_parter)")
+        return ",".join(sorted(codes))
     return parse
 
 
@@ -115,26 +197,31 @@ class RecordFormat:
     key: list[str] = field(default_factory=list)  # a second row with the same key is an error
     # checks across fields of one parsed row: returns (field, problem) pairs
     row_check: Callable[[dict], list[tuple[str, str]]] | None = None
+    aliases: tuple[str, ...] = ()  # Swedish file-name prefixes that also mean this format
+    description: str = ""
 
 
 @dataclass
 class Problem:
     file: str
-    row: int  # as a spreadsheet shows it: the header is row 1
+    row: int  # as a spreadsheet shows it: the header is row 1; 0 = the file as a whole
     field: str
     problem: str
     raw: str
 
     def __str__(self) -> str:
-        return f"{self.file}, row {self.row}, field {self.field!r}: {self.problem}"
+        where = "hela filen" if self.row == 0 else f"rad {self.row}"
+        return f"{self.file}, {where}: {self.problem}"  # problem names the field(s) itself
 
 
 def validate(path: Path, fmt: RecordFormat) -> tuple[pd.DataFrame, list[Problem]]:
+    """Parse every row; a row with any problem is left out and reported once (all its
+    problems on one line). Raises RecordFileError when the file as a whole is unusable."""
     rows = read_rows(path)
     missing = [f.name for f in fmt.fields if f.required and f.name not in rows[0]]
     if missing:
-        raise RecordFileError(f"{path.name}: missing column(s) {', '.join(missing)} "
-                              f"(format {fmt.name} has {', '.join(f.name for f in fmt.fields)})")
+        raise RecordFileError(f"{path.name}: kolumn saknas: {', '.join(missing)} "
+                              f"(formatet {fmt.name} har kolumnerna {';'.join(f.name for f in fmt.fields)})")
     good, problems, seen = [], [], {}
     for number, row in enumerate(rows, start=2):
         parsed, row_problems = {}, []
@@ -142,28 +229,40 @@ def validate(path: Path, fmt: RecordFormat) -> tuple[pd.DataFrame, list[Problem]
             text = row.get(f.name, "")
             if not text:
                 if f.required:
-                    row_problems.append(Problem(path.name, number, f.name, "is empty", str(row)))
+                    row_problems.append((f.name, "är tomt men måste fyllas i"))
                 parsed[f.name] = None
                 continue
             try:
                 parsed[f.name] = f.parse(text)
             except ValueError as exc:
-                row_problems.append(Problem(path.name, number, f.name, str(exc), str(row)))
+                row_problems.append((f.name, str(exc)))
         if not row_problems and fmt.row_check:
-            row_problems += [Problem(path.name, number, f, p, str(row)) for f, p in fmt.row_check(parsed)]
+            row_problems += fmt.row_check(parsed)
         if not row_problems and fmt.key:
             key = tuple(parsed[k] for k in fmt.key)
             if key in seen:
-                row_problems.append(Problem(path.name, number, ",".join(fmt.key),
-                                            f"duplicates row {seen[key]}", str(row)))
+                row_problems.append(("+".join(fmt.key), f"samma nyckel som rad {seen[key]} (dubblettrad)"))
             seen.setdefault(key, number)
         if row_problems:
-            problems += row_problems
+            raw = ";".join(f"{k}={v}" for k, v in row.items())
+            problems.append(Problem(path.name, number, ", ".join(dict.fromkeys(f for f, _ in row_problems)),
+                                    "; ".join(f"{f}: {p}" for f, p in row_problems), raw))
         else:
             parsed["source_row"] = number
             good.append(parsed)
     frame = pd.DataFrame(good, columns=[f.name for f in fmt.fields] + ["source_row"])
     return frame, problems
+
+
+def as_stored_text(value) -> str | None:
+    """The text the raw tables keep: ISO dates, '.' decimals, true/false; staging casts it."""
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
 
 
 def sha256_of(path: Path) -> str:

@@ -24,6 +24,7 @@ class Settings(BaseSettings):
     source_mode: SourceMode = SourceMode.auto
     region_config: Path = PROJECT_DIR / "config" / "region.yml"
     records_dir: Path = PROJECT_DIR / "records"
+    inbox_dir: Path | None = None  # FOU_INBOX_DIR; default <data_dir>/inbox (see docs/records.md)
     scb_base_url: str = "https://statistikdatabasen.scb.se/api/v2"
     kolada_base_url: str = "https://api.kolada.se/v3"
     http_timeout_s: float = 30.0
@@ -33,6 +34,16 @@ class Settings(BaseSettings):
     @property
     def landing_dir(self) -> Path:
         return self.data_dir / "landing"
+
+    @property
+    def inbox(self) -> Path:
+        """Where staff drop record files; taken in after the bundled records/ files."""
+        return self.inbox_dir or self.data_dir / "inbox"
+
+    @property
+    def reports_dir(self) -> Path:
+        """Readable intake reports (intake_<date>.txt) for the staff who send files."""
+        return self.data_dir / "reports"
 
     @property
     def work_db(self) -> Path:

@@ -9,4 +9,4 @@ select
     coalesce(cast("folkmängd_per" as date), make_date(cast("avgiftsår" as integer) - 2, 12, 31)) as basis_date,
     "källa"                                          as source_document,
     file_name                                        as record_file
-from {{ source('records', 'records_fee_parameters') }}
+from {{ records_latest("records_fee_parameters", ["avgiftsår"]) }} as r

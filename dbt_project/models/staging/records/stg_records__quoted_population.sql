@@ -5,4 +5,4 @@ select
     cast("folkmängd" as bigint)   as quoted_population,
     file_name                     as record_file,
     source_row
-from {{ source('records', 'records_quoted_population') }}
+from {{ records_latest("records_quoted_population", ["dokument", "avser_datum", "kommun"]) }} as r
