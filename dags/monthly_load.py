@@ -41,9 +41,14 @@ def monthly_load():
 
     @task
     def load_records() -> dict:
-        from ingestion import pipeline
+        import logging
 
-        return pipeline.load_records(_settings())
+        from ingestion import pipeline, warehouse
+
+        report = pipeline.load_records(_settings())
+        # per file: rows loaded and quarantined; the bad rows are in data/reports/intake_<date>.txt
+        logging.getLogger("airflow.task").info("%s", warehouse.intake_summary(report))
+        return report
 
     @task
     def extract_oj() -> list[str]:
