@@ -15,6 +15,7 @@ from ingestion.settings import Settings
 
 
 def live_settings(fake_server, monkeypatch, mode="live") -> Settings:
+    """Needs the `settings` fixture first: it points FOU_DATA_DIR into a temporary directory."""
     monkeypatch.setenv("FOU_SOURCE_MODE", mode)
     monkeypatch.setenv("FOU_KOLADA_BASE_URL", f"{fake_server.url}/v3")
     return Settings()
@@ -54,7 +55,7 @@ def test_chunks_and_path_respect_the_25_id_limit():
         kolada.data_path(["N1"], [], [2024])
 
 
-def test_paging_follows_next_url_until_it_is_empty(fake_server, monkeypatch):
+def test_paging_follows_next_url_until_it_is_empty(fake_server, monkeypatch, settings):
     def kpi_pages(call: Call) -> Reply:
         page = int(call.query["page"][0])
         nxt = f"{fake_server.url}/v3/kpi?page={page + 1}&per_page=5000" if page < 3 else ""
@@ -69,14 +70,14 @@ def test_paging_follows_next_url_until_it_is_empty(fake_server, monkeypatch):
     assert all(p.kind == "metadata" for p in pages)
 
 
-def test_paging_refuses_a_next_url_that_loops(fake_server, monkeypatch):
+def test_paging_refuses_a_next_url_that_loops(fake_server, monkeypatch, settings):
     loop = lambda call: Reply(200, {"values": [], "next_url": f"{fake_server.url}/v3/kpi?page=1&per_page=5000"})  # noqa: E731
     fake_server.route("GET", "/v3/kpi", loop)
     with pytest.raises(SourceError, match="does not end"):
         kolada.KoladaClient(live_settings(fake_server, monkeypatch)).metadata("kpi")
 
 
-def test_data_is_batched_25_ids_per_segment_never_one_call_per_value(fake_server, monkeypatch):
+def test_data_is_batched_25_ids_per_segment_never_one_call_per_value(fake_server, monkeypatch, settings):
     kpis = [f"U{i:05d}" for i in range(30)]
     munis = [f"{i:04d}" for i in range(100, 160)]
     years = [2021, 2022, 2023]
@@ -108,7 +109,7 @@ def _routing(fake_server, handler, request):
     return wrapped
 
 
-def test_429_is_retried_after_the_retry_after_delay(fake_server, monkeypatch):
+def test_429_is_retried_after_the_retry_after_delay(fake_server, monkeypatch, settings):
     ok = Reply(200, {"count": 1, "values": [{"id": "0114", "title": "Upplands Väsby", "type": "K"}], "next_url": None})
     fake_server.route("GET", "/v3/municipality", [Reply(429, {"error": "slow down"}, headers={"Retry-After": "1"}), ok])
     pages = kolada.KoladaClient(live_settings(fake_server, monkeypatch)).metadata("municipality")
@@ -118,7 +119,7 @@ def test_429_is_retried_after_the_retry_after_delay(fake_server, monkeypatch):
     assert calls[1].at - calls[0].at >= 0.9  # waited as Retry-After asked
 
 
-def test_429_that_never_ends_fails_with_a_source_error(fake_server, monkeypatch):
+def test_429_that_never_ends_fails_with_a_source_error(fake_server, monkeypatch, settings):
     monkeypatch.setenv("FOU_HTTP_RETRIES", "2")
     fake_server.route("GET", "/v3/kpi", Reply(429, {"error": "slow down"}, headers={"Retry-After": "0"}))
     with pytest.raises(SourceError):
@@ -146,7 +147,7 @@ def live_extract(fake_server, monkeypatch, failing_kpi: str | None = None):
     return settings, kolada.extract(settings), data_calls
 
 
-def test_live_extract_a_failing_batch_does_not_stop_the_others(fake_server, monkeypatch):
+def test_live_extract_a_failing_batch_does_not_stop_the_others(fake_server, monkeypatch, settings):
     cfg = kolada.load_catalogue()
     kpis = [k["id"] for k in cfg["kpis"]]
     second_batch = kolada.chunks(kpis)[1]
@@ -183,7 +184,7 @@ def test_live_extract_a_failing_batch_does_not_stop_the_others(fake_server, monk
     assert all(rows[k] is True for k in second_batch)  # failed live, so the generated ones fill in
 
 
-def test_every_batch_failing_raises(fake_server, monkeypatch):
+def test_every_batch_failing_raises(fake_server, monkeypatch, settings):
     cfg = kolada.load_catalogue()
     serve_metadata(fake_server)
     settings = live_settings(fake_server, monkeypatch)

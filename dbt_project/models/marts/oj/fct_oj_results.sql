@@ -45,13 +45,14 @@ select
     g.region_max,
     f.county_value,
     f.nation_value,
-    r.value - f.nation_value                                  as difference_to_nation,
+    -- rounded to 6 decimals: removes binary noise (88.3 − 87.1 = 1.2000000000000028), keeps every real digit
+    round(r.value - f.nation_value, 6)                        as difference_to_nation,
     case r.direction
         when 'higher' then r.value > f.nation_value
         when 'lower'  then r.value < f.nation_value
     end                                                       as is_better_than_nation,
     p.value                                                   as previous_year_value,
-    r.value - p.value                                         as change_from_previous_year,
+    round(r.value - p.value, 6)                               as change_from_previous_year,
     case
         when r.value is null or p.value is null then null
         when r.value = p.value                  then 'unchanged'
