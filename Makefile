@@ -6,7 +6,7 @@ UV := .tools/bin/uv
 VENV := .venv
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: run test fees sql docs clean
+.PHONY: run test fees report sql docs clean
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -27,6 +27,19 @@ test: $(VENV)/.synced
 ## fees: print the fee table of the latest invoiced year from the published warehouse
 fees: $(VENV)/.synced
 	$(VENV)/bin/python -m ingestion.cli fees
+
+## report: the steering-group report (HTML + PDF) from the published warehouse, e.g. make report YEAR=2025
+report: $(VENV)/.synced
+	$(VENV)/bin/python -m ingestion.cli report $(if $(YEAR),--year $(YEAR))
+
+## sql: a read-only SQL shell on the published warehouse
+sql: $(VENV)/.synced
+	$(VENV)/bin/python -m ingestion.cli sql
+
+## docs: dbt docs (catalog and manifest with every mart column described) into data/dbt_target
+docs: $(VENV)/.synced
+	$(VENV)/bin/python -c "from ingestion.pipeline import dbt; from ingestion.settings import Settings; dbt(Settings(), 'docs', 'generate')"
+	@echo "dbt docs: data/dbt_target/index.html (serve with: .venv/bin/dbt docs serve --project-dir dbt_project --profiles-dir dbt_project --target-path ../data/dbt_target)"
 
 clean:
 	rm -rf data .pytest_cache

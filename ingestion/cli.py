@@ -96,5 +96,35 @@ def fees(year: int = typer.Argument(None, help="fee year; default the latest inv
     print_fees(Settings().published_db, year)
 
 
+@app.command()
+def report(
+    year: int = typer.Option(None, help="report year; default the latest complete year (last year)"),
+    data_dir: Path = typer.Option(None, help="data dir whose published database is read (default ./data)"),
+    out_dir: Path = typer.Option(None, help="where the HTML and PDF go (default <data dir>/reports)"),
+    pdf: bool = typer.Option(True, help="also write the PDF (--no-pdf: HTML only)"),
+) -> None:
+    """Build the steering-group report (Swedish, HTML + PDF) from the published warehouse."""
+    from report.build import build, latest_complete_year
+
+    if data_dir:
+        os.environ["FOU_DATA_DIR"] = str(data_dir.resolve())
+    year = year or latest_complete_year()
+    html, pdf_path = build(Settings(), year, out_dir, pdf=pdf)
+    console.print(f"Rapport {year}: {html}" + (f"\n             {pdf_path}" if pdf_path else ""))
+
+
+@app.command()
+def sql(
+    command: str = typer.Option(None, "--command", "-c", help="run this statement and exit"),
+    data_dir: Path = typer.Option(None, help="data dir whose published database is opened (default ./data)"),
+) -> None:
+    """Open a read-only SQL shell on the published warehouse (statements end with ;)."""
+    from report import sql_shell
+
+    if data_dir:
+        os.environ["FOU_DATA_DIR"] = str(data_dir.resolve())
+    raise typer.Exit(sql_shell.run(Settings().published_db, command))
+
+
 if __name__ == "__main__":
     app()

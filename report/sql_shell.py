@@ -1,0 +1,118 @@
+"""A small SQL shell on the published warehouse, read-only.
+
+The DuckDB CLI on PyPI (duckdb-cli) lags the Python package, and a file written by a newer
+DuckDB may not open in an older CLI, so the shell is the same duckdb the warehouse is built
+with: `duckdb.connect(published, read_only=True)`. DuckDB itself refuses every write on such a
+connection (INSERT, CREATE, ATTACH … read-write), so nothing here has to police statements.
+
+Statements end with ';' and may span lines. Dot commands: .tables, .schema <table>, .marts,
+.help, .quit. Non-interactive: `-c "select …"` or SQL on standard input."""
+from __future__ import annotations
+
+import sys
+from contextlib import redirect_stdout
+from pathlib import Path
+from typing import TextIO
+
+import duckdb
+
+HELP = """Skriv SQL och avsluta med ; (flera rader går bra). Databasen är skrivskyddad.
+  .marts            marterna med antal rader
+  .tables           alla tabeller och vyer
+  .schema TABELL    kolumner och typer, t.ex. .schema marts.fct_fees
+  .help             den här texten
+  .quit             avsluta (eller Ctrl-D)"""
+MAX_ROWS = 200
+
+
+def connect(db: Path) -> duckdb.DuckDBPyConnection:
+    if not db.exists():
+        raise FileNotFoundError(f"{db} finns inte: kör först den månatliga laddningen (make run)")
+    return duckdb.connect(str(db), read_only=True)
+
+
+def show(con: duckdb.DuckDBPyConnection, sql: str, out: TextIO) -> bool:
+    """Run one statement and print its result as a table; errors are printed, not raised."""
+    try:
+        rel = con.sql(sql)
+        if rel is None:  # a statement without a result (SET, PRAGMA …)
+            print("OK", file=out)
+        else:
+            with redirect_stdout(out):  # Relation.show prints through Python's sys.stdout
+                rel.show(max_rows=MAX_ROWS, max_width=200)
+        return True
+    except duckdb.Error as exc:
+        print(f"Fel: {exc}", file=out)
+        return False
+
+
+def dot_command(con: duckdb.DuckDBPyConnection, line: str, out: TextIO) -> bool:
+    """Returns False when the shell should stop."""
+    cmd, _, arg = line.strip().partition(" ")
+    if cmd in (".quit", ".exit", ".q"):
+        return False
+    if cmd == ".help":
+        print(HELP, file=out)
+    elif cmd == ".tables":
+        show(con, "select table_schema as schema, table_name as namn, table_type as typ "
+                  "from information_schema.tables order by 1, 2", out)
+    elif cmd == ".marts":
+        show(con, "select table_name as mart, estimated_size as rader_ungefär from duckdb_tables() "
+                  "where schema_name = 'marts' union all select view_name, null from duckdb_views() "
+                  "where schema_name = 'marts' order by 1", out)
+    elif cmd == ".schema" and arg:
+        schema, _, table = arg.strip().rpartition(".")
+        try:
+            rel = con.execute("select column_name as kolumn, data_type as typ from information_schema.columns "
+                              "where table_name = ? and (? = '' or table_schema = ?) order by ordinal_position",
+                              [table, schema, schema])
+            rows = rel.fetchall()
+            print("\n".join(f"  {c:<32} {t}" for c, t in rows) if rows else f"Ingen tabell {arg}", file=out)
+        except duckdb.Error as exc:
+            print(f"Fel: {exc}", file=out)
+    else:
+        print(f"Okänt kommando {line.strip()}; skriv .help", file=out)
+    return True
+
+
+def run(db: Path, command: str | None = None, stdin: TextIO = sys.stdin, out: TextIO = sys.stdout) -> int:
+    """Interactive when stdin is a terminal; otherwise reads statements from stdin (or -c).
+    Returns 1 if any statement failed, so scripts notice a refused write."""
+    con = connect(db)
+    ok = True
+    try:
+        if command is not None:
+            return 0 if show(con, command, out) else 1
+        interactive = stdin.isatty()
+        if interactive:
+            try:
+                import readline  # noqa: F401 - line editing and history where available
+            except ImportError:
+                pass
+            print(f"FoU Nordväst, skrivskyddad SQL mot {db}\n{HELP}", file=out)
+        buffer: list[str] = []
+        while True:
+            prompt = ("   ...> " if buffer else "fou> ") if interactive else ""
+            try:
+                line = input(prompt) if interactive else stdin.readline()
+            except EOFError:
+                break
+            except KeyboardInterrupt:
+                buffer = []
+                print(file=out)
+                continue
+            if not interactive and line == "":
+                break
+            if not buffer and line.strip().startswith("."):
+                if not dot_command(con, line, out):
+                    break
+                continue
+            buffer.append(line.rstrip("\n"))
+            if line.rstrip().endswith(";"):
+                ok &= show(con, "\n".join(buffer), out)
+                buffer = []
+        if buffer and "\n".join(buffer).strip():
+            ok &= show(con, "\n".join(buffer), out)
+    finally:
+        con.close()
+    return 0 if ok else 1
