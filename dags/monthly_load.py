@@ -83,13 +83,21 @@ def monthly_load():
 
         return pipeline.publish(_settings())
 
+    @task(retries=0)
+    def build_report() -> list[str]:
+        """The steering-group report (HTML + PDF) for the latest complete year, read-only from the
+        published database. It runs after publish, so a failing report never takes data back."""
+        from report.build import build, latest_complete_year
+
+        return [str(p) for p in build(_settings(), latest_complete_year())]
+
     # Every load writes the work database; max_active_tasks=1 keeps them one at a time.
     loads = [
         load_population(extract_population()),
         load_records(),
         load_oj(extract_oj()),
     ]
-    chain(loads, dbt_build(), quality_gate(), publish())
+    chain(loads, dbt_build(), quality_gate(), publish(), build_report())
 
 
 monthly_load()
