@@ -42,7 +42,9 @@ def monthly_load():
 
         return pipeline.load_population(_settings(), landed)
 
-    @task
+    # one XCom for the whole report: with `-> dict` Airflow would push each file name as an
+    # XCom key, and a name like förfrågningar.csv breaks the XCom API path
+    @task(multiple_outputs=False)
     def load_records() -> dict:
         import logging
 

@@ -206,7 +206,9 @@ def load_records(settings: Settings) -> dict[str, dict]:
         path = write_intake_report(settings, report, all_problems)
         for r in report.values():
             r.setdefault("report", str(path))
-    log.info("%s", intake_summary(report))
+    # a clean intake is routine (info); a quarantined row or rejected file must be seen (warning)
+    trouble = any(r["quarantined"] for r in report.values())
+    log.log(logging.WARNING if trouble else logging.INFO, "%s", intake_summary(report))
     return report
 
 
