@@ -24,6 +24,11 @@ plt.rcParams.update({
 SWEDISH = FuncFormatter(lambda v, _pos: fmt.number(v, 0 if abs(v) >= 10 or v == int(v) else 1))
 
 
+def _floats(values) -> list[float | None]:
+    """Marts give Decimal, int or float; matplotlib and arithmetic want float."""
+    return [None if v is None else float(v) for v in values]
+
+
 def _uri(fig) -> str:
     buf = io.BytesIO()
     fig.savefig(buf, format="svg", bbox_inches="tight", metadata={"Date": None})
@@ -34,7 +39,7 @@ def _uri(fig) -> str:
 def horizontal_bars(labels: list[str], values: list[float], title: str, value_label, colour: str = BLUE,
                     width: float = 7.0) -> str:
     """One bar per label, largest on top, each with its value written at the end."""
-    pairs = sorted(zip(labels, values), key=lambda p: p[1] or 0)
+    pairs = sorted(zip(labels, _floats(values)), key=lambda p: p[1] or 0)
     fig, ax = plt.subplots(figsize=(width, 0.24 * len(pairs) + 0.6))
     bars = ax.barh([p[0] for p in pairs], [p[1] or 0 for p in pairs], color=colour)
     top = max((p[1] or 0) for p in pairs) or 1
@@ -52,6 +57,7 @@ def grouped_bars(categories: list[str], series: dict[str, list[float | None]], t
                  width: float = 6.6, height: float = 2.6) -> str:
     """Bars side by side per category, one colour per series (e.g. budget and utfall)."""
     colours = [LIGHT_BLUE, BLUE, ORANGE, GREY]
+    series = {name: _floats(values) for name, values in series.items()}
     fig, ax = plt.subplots(figsize=(width, height))
     n = len(series)
     bar_w = 0.8 / max(n, 1)
@@ -75,6 +81,8 @@ def grouped_bars(categories: list[str], series: dict[str, list[float | None]], t
 def trend_lines(years: list[int], members: dict[str, list[float | None]], references: dict[str, list[float | None]],
                 title: str, unit_label: str, width: float = 3.25, height: float = 2.1) -> str:
     """The region's municipalities as thin grey lines, county, nation and region median on top."""
+    members = {k: _floats(v) for k, v in members.items()}
+    references = {k: _floats(v) for k, v in references.items()}
     fig, ax = plt.subplots(figsize=(width, height))
     for values in members.values():
         ax.plot(years, [float("nan") if v is None else v for v in values], color="#c8c8c8", lw=0.9)

@@ -61,7 +61,7 @@ def day(value) -> str:
 
 
 def value_in_unit(value, unit: str | None) -> str:
-    """An ÖJ value in its unit: shares and indices with one decimal, days and kr whole."""
+    """An ÖJ value in its unit: shares with one decimal, kr whole, others with one decimal at most."""
     if value is None:
         return DASH
     unit = unit or ""
@@ -71,6 +71,6 @@ def value_in_unit(value, unit: str | None) -> str:
         return kr(value)
     if unit == "ja/nej":
         return number(value)
-    if unit == "dagar":
-        return number(value, 0)
-    return number(value, 1)
+    # days and counts are whole numbers for a municipality, but medians and the nation's
+    # value may not be: show the decimal only where there is one
+    return number(value, 0 if float(value).is_integer() else 1)
