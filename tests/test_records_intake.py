@@ -116,3 +116,13 @@ def test_bundled_and_inbox_files_are_both_taken_in(settings):
     assert all(r["quarantined"] == 0 and r["loaded"] > 0 for r in report.values())
     summary = warehouse.intake_summary(report)
     assert "records/requests.csv [requests]: loaded, 22 row(s) loaded, 0 quarantined" in summary
+
+
+def test_dag_pushes_the_intake_report_as_one_xcom():
+    # with multiple_outputs each file name would become an XCom key in the API path, and a
+    # Swedish name (förfrågningar.csv) made the task fail after the rows were loaded
+    from airflow.dag_processing.dagbag import DagBag
+
+    bag = DagBag(str(PROJECT_DIR / "dags"))
+    assert bag.import_errors == {}
+    assert bag.dags["monthly_load"].get_task("load_records").multiple_outputs is False
