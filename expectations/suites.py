@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import great_expectations.expectations as gxe
 from great_expectations.expectations.metadata_types import FailureSeverity
+from great_expectations.expectations.row_conditions import Column as C
 
 ERROR, WARNING = "error", "warning"
 SEVERITY = {ERROR: FailureSeverity.CRITICAL, WARNING: FailureSeverity.WARNING}
@@ -142,7 +143,7 @@ def scb_checks(p: Params) -> list[Check]:
                       min_value=0),
                 error(gxe.ExpectColumnValuesToBeBetween, "a region's total population is positive",
                       column="population", min_value=1,
-                      row_condition='sex == "total" and age_band == "total"', condition_parser="pandas"),
+                      row_condition=(C("sex") == "total") & (C("age_band") == "total")),
                 error(gxe.ExpectColumnValuesToBeInSet, "population is a whole number",
                       column="population_is_whole", value_set=[True]),
                 _region_code("region_code", "region codes are text with their leading zero (0114, not 114)"),
@@ -193,20 +194,23 @@ def records_checks(p: Params) -> list[Check]:
     checks = [
         Check(
             "raw_records_fee_parameters", "raw", ("raw.records_fee_parameters",),
-            'select "avgiftsår", "modell", "kr_per_invånare"::double as "kr_per_invånare", '
-            '"totalbelopp_kr"::bigint as "totalbelopp_kr", "folkmängd_per", file_name '
+            # raw record tables keep every loaded file's rows, as text in canonical form
+            'select try_cast("avgiftsår" as integer) as "avgiftsår", "modell", '
+            'try_cast("kr_per_invånare" as double) as "kr_per_invånare", '
+            'try_cast("totalbelopp_kr" as bigint) as "totalbelopp_kr", file_name '
             "from raw.records_fee_parameters",
             (
+                error(gxe.ExpectColumnValuesToNotBeNull, "the fee year is a year", column="avgiftsår"),
                 error(gxe.ExpectColumnValuesToBeBetween, "fee years are plausible years",
                       column="avgiftsår", min_value=1990, max_value=p.current_year + 2),
                 error(gxe.ExpectColumnValuesToBeInSet, "the fee model is per_invånare, fast_total or avstår",
                       column="modell", value_set=["per_invånare", "fast_total", "avstår"]),
                 error(gxe.ExpectColumnValuesToNotBeNull, "a per_invånare year has its rate",
-                      column="kr_per_invånare", row_condition='modell == "per_invånare"', condition_parser="pandas"),
+                      column="kr_per_invånare", row_condition=C("modell") == "per_invånare"),
                 error(gxe.ExpectColumnValuesToBeBetween, "the rate per inhabitant is above zero",
                       column="kr_per_invånare", min_value=0, strict_min=True),
                 error(gxe.ExpectColumnValuesToNotBeNull, "a fast_total year has its total",
-                      column="totalbelopp_kr", row_condition='modell == "fast_total"', condition_parser="pandas"),
+                      column="totalbelopp_kr", row_condition=C("modell") == "fast_total"),
                 error(gxe.ExpectColumnValuesToBeBetween, "the fixed total is whole kronor above zero",
                       column="totalbelopp_kr", min_value=1),
             ),
@@ -214,8 +218,11 @@ def records_checks(p: Params) -> list[Check]:
         ),
         Check(
             "raw_records_quoted_population", "raw", ("raw.records_quoted_population",),
-            'select "dokument", "avser_datum", "kommun", "folkmängd" from raw.records_quoted_population',
+            'select "dokument", try_cast("avser_datum" as date) as "avser_datum", "kommun", '
+            'try_cast("folkmängd" as bigint) as "folkmängd" from raw.records_quoted_population',
             (
+                error(gxe.ExpectColumnValuesToNotBeNull, "the date is a date", column="avser_datum"),
+                error(gxe.ExpectColumnValuesToNotBeNull, "the population is a whole number", column="folkmängd"),
                 error(gxe.ExpectColumnValuesToBeInSet, "the municipality is an owner municipality (code)",
                       column="kommun", value_set=member_codes),
                 error(gxe.ExpectColumnValuesToBeBetween, "a quoted population is positive",
@@ -239,9 +246,10 @@ def records_checks(p: Params) -> list[Check]:
         required = [f.name for f in fmt.fields if f.required]
         exps = [error(gxe.ExpectColumnValuesToNotBeNull, f"{f} is required by the {name} format", column=f)
                 for f in required]
-        if fmt.key:
-            exps.insert(0, _unique(list(fmt.key), f"one row per {' × '.join(fmt.key)} (the {name} format's key)"))
-        cols = ", ".join(f'"{c}"' for c in dict.fromkeys([*fmt.key, *required]))
+        if fmt.key:  # within a file; a later file's row replaces an earlier one (dbt's records_latest)
+            exps.insert(0, _unique(["file_sha256", *fmt.key],
+                                   f"one row per {' × '.join(fmt.key)} in a file (the {name} format's key)"))
+        cols = ", ".join(f'"{c}"' for c in dict.fromkeys(["file_sha256", *fmt.key, *required]))
         checks.append(Check(f"raw_records_{name}_format", "raw", (f"raw.records_{name}",),
                             f"select {cols} from raw.records_{name}", tuple(exps),
                             f"The {name} records as their format says (key and required fields)."))
@@ -268,17 +276,17 @@ def fee_checks(p: Params) -> list[Check]:
                       column="population_share_pct", min_value=0, max_value=100),
                 error(gxe.ExpectColumnValuesToNotBeNull, "no fee is missing", column="fee_kr"),
                 error(gxe.ExpectColumnValuesToBeBetween, "an invoiced fee is at least 1 kr",
-                      column="fee_kr", min_value=1, row_condition="is_invoiced == True", condition_parser="pandas"),
+                      column="fee_kr", min_value=1, row_condition=C("is_invoiced") == True),  # noqa: E712
             ),
             "What each owner municipality pays per fee year.",
         ),
         Check(
-            "fct_fees_member_coverage", "marts", ("marts.fct_fees", "raw.records_fee_parameters"),
-            """select y."avgiftsår" as fee_year, m.municipality_code, count(f.fee_kr) as fees,
-                      min(f.fee_kr) as fee_kr
-               from raw.records_fee_parameters y cross join members m
-               left join marts.fct_fees f on f.fee_year = y."avgiftsår" and f.municipality_code = m.municipality_code
-               where y."modell" <> 'avstår'
+            "fct_fees_member_coverage", "marts", ("marts.fct_fees", "staging.stg_records__fee_parameters"),
+            # the fee years as the fee records stand now (the latest file's row per year)
+            """select y.fee_year, m.municipality_code, count(f.fee_kr) as fees, min(f.fee_kr) as fee_kr
+               from staging.stg_records__fee_parameters y cross join members m
+               left join marts.fct_fees f on f.fee_year = y.fee_year and f.municipality_code = m.municipality_code
+               where y.fee_model <> 'waived'
                group by all order by all""",
             (
                 error(gxe.ExpectColumnValuesToBeBetween, "every owner municipality has exactly one fee in every "
@@ -288,17 +296,17 @@ def fee_checks(p: Params) -> list[Check]:
             "Every invoiced fee year of the fee records × every owner municipality.",
         ),
         Check(
-            "fct_fees_per_year", "marts", ("marts.fct_fees", "marts.fct_fee_totals", "raw.records_fee_parameters"),
+            "fct_fees_per_year", "marts", ("marts.fct_fees", "marts.fct_fee_totals", "staging.stg_records__fee_parameters"),
             """select f.fee_year, any_value(f.fee_model) as fee_model, count(*) as municipalities,
                       sum(f.population_share_pct)::double as share_sum_pct,
                       (sum(f.basis_population) - any_value(f.region_basis_population))::double as basis_difference,
                       sum(f.fee_kr) as fee_sum_kr,
-                      (sum(f.fee_kr) - any_value(p."totalbelopp_kr")::bigint)::double as fixed_total_difference_kr,
+                      (sum(f.fee_kr) - any_value(p.total_amount_kr))::double as fixed_total_difference_kr,
                       (sum(f.fee_kr) - round(sum(f.basis_population * f.rate_per_inhabitant)))::double
                           as rate_rounding_difference_kr,
                       (sum(f.fee_kr) - any_value(t.fee_total_kr))::double as totals_mart_difference_kr
                from marts.fct_fees f
-               left join raw.records_fee_parameters p on p."avgiftsår" = f.fee_year
+               left join staging.stg_records__fee_parameters p on p.fee_year = f.fee_year
                left join marts.fct_fee_totals t on t.fee_year = f.fee_year
                group by f.fee_year order by f.fee_year""",
             (
@@ -311,11 +319,11 @@ def fee_checks(p: Params) -> list[Check]:
                       column="basis_difference", min_value=0, max_value=0),
                 error(gxe.ExpectColumnValuesToBeBetween, "allocated fees sum exactly to the total in a "
                       "fixed-total year", column="fixed_total_difference_kr", min_value=0, max_value=0,
-                      row_condition='fee_model == "fixed_total"', condition_parser="pandas"),
+                      row_condition=C("fee_model") == "fixed_total"),
                 error(gxe.ExpectColumnValuesToBeBetween, "in a per-inhabitant year the fees differ from "
                       "population × rate only by rounding to whole kronor (at most 0.5 kr each)",
                       column="rate_rounding_difference_kr", min_value=-n / 2, max_value=n / 2,
-                      row_condition='fee_model == "rate_per_inhabitant"', condition_parser="pandas"),
+                      row_condition=C("fee_model") == "rate_per_inhabitant"),
                 error(gxe.ExpectColumnValuesToBeBetween, "fct_fee_totals holds the sum of the fees",
                       column="totals_mart_difference_kr", min_value=0, max_value=0),
             ),
@@ -330,13 +338,13 @@ def kolada_checks(p: Params) -> list[Check]:
         f"""select v.kpi, v.municipality_id, v.period, v.gender, v.value, v.source_mode, v.is_generated,
                    k.id is not null as in_kolada_catalogue, {UNIT_SQL} as unit,
                    (v.source_mode = 'generated') = v.is_generated as generated_label_ok,
-                   regexp_extract(k.title, 'Ja\\s*=\\s*(\\d+)', 1)::double as yes_code,
-                   regexp_extract(k.title, 'Nej\\s*=\\s*(\\d+)', 1)::double as no_code
+                   try_cast(regexp_extract(k.title, 'Ja\\s*=\\s*(\\d+)', 1) as double) as yes_code,
+                   try_cast(regexp_extract(k.title, 'Nej\\s*=\\s*(\\d+)', 1) as double) as no_code
             from raw.kolada_values v left join raw.kolada_kpis k on k.id = v.kpi""")
 
     def in_unit(unit: str, why: str, **kwargs):
         return error(gxe.ExpectColumnValuesToBeBetween, why, column="value",
-                     row_condition=f'unit == "{unit}"', condition_parser="pandas", **kwargs)
+                     row_condition=C("unit") == unit, **kwargs)
 
     checks = [
         Check(
@@ -369,7 +377,7 @@ def kolada_checks(p: Params) -> list[Check]:
                 in_unit("deviation_pct", "a cost deviation in per cent is above -100 %", min_value=-100),
                 error(gxe.ExpectColumnValuesToBeInSet, "a yes/no KPI has one of the codes its title gives "
                       "(Ja=1, Nej=0 or Ja=1, Nej=2)", column="is_yes_or_no", value_set=[True],
-                      row_condition='unit == "yes_no" and value == value', condition_parser="pandas"),
+                      row_condition=(C("unit") == "yes_no") & C("value").is_not_null()),
             ),
             "ÖJ values from Kolada, with each KPI's unit from its catalogue title.",
         ),
@@ -385,6 +393,30 @@ def kolada_checks(p: Params) -> list[Check]:
                       column="direction", value_set=["higher", "lower", "none"]),
             ),
             "The ÖJ KPI catalogue of config/oj_kpis.yml against Kolada's catalogue.",
+        ),
+        Check(
+            "fct_oj_results", "marts", ("marts.fct_oj_results",),
+            "select kpi_id, municipality_id, year, sex, is_region_member, value, rank_in_region, "
+            "region_reporting_count, rank_in_region between 1 and region_reporting_count as rank_within_n, "
+            "quartile, value_provenance, (value_provenance = 'generated') = is_generated as generated_label_ok "
+            "from marts.fct_oj_results",
+            (
+                _unique(["kpi_id", "municipality_id", "year", "sex"], "one row per KPI × municipality × year × sex"),
+                error(gxe.ExpectColumnValuesToBeInSet, "only configured KPIs", column="kpi_id",
+                      value_set=list(p.kpi_ids)),
+                error(gxe.ExpectColumnValuesToBeInSet, "an ÖJ rank lies within 1..n, n = the region's "
+                      "municipalities with a value", column="rank_within_n", value_set=[True],
+                      row_condition=C("rank_in_region").is_not_null()),
+                error(gxe.ExpectColumnValuesToBeBetween, "an ÖJ rank is at most the number of owner "
+                      "municipalities", column="rank_in_region", min_value=1, max_value=len(p.members)),
+                error(gxe.ExpectColumnValuesToBeNull, "only the region's own municipalities are ranked",
+                      column="rank_in_region", row_condition=C("is_region_member") == False),  # noqa: E712
+                error(gxe.ExpectColumnValuesToBeBetween, "a quartile is 1–4", column="quartile",
+                      min_value=1, max_value=4),
+                error(gxe.ExpectColumnValuesToBeInSet, "generated values are labelled generated in every row",
+                      column="generated_label_ok", value_set=[True]),
+            ),
+            "ÖJ results per KPI, municipality, year and sex, with the region rank and quartile.",
         ),
     ]
     return checks

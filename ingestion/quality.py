@@ -169,6 +169,16 @@ def _checkpoint(context, check):
         result_format={"result_format": "SUMMARY", "partial_unexpected_count": SAMPLE}))
 
 
+def _exception_message(info) -> str | None:
+    """GX reports an expectation that could not be computed with exception_info, either flat or
+    per metric; the message says what went wrong (e.g. a column of the wrong type)."""
+    if not isinstance(info, dict):
+        return None
+    if info.get("raised_exception"):
+        return info.get("exception_message")
+    return next((m for v in info.values() if (m := _exception_message(v))), None)
+
+
 def _failures(check_name: str, validation_result) -> list[Failure]:
     from expectations.suites import severity_of
 
@@ -178,7 +188,7 @@ def _failures(check_name: str, validation_result) -> list[Failure]:
             continue
         cfg = r.expectation_config
         res = r.result or {}
-        exc = (r.exception_info or {}).get("exception_message")
+        exc = _exception_message(r.exception_info)
         out.append(Failure(
             check=check_name, description=cfg.description or cfg.type, expectation=cfg.type,
             column=cfg.kwargs.get("column") or (", ".join(cfg.kwargs["column_list"]) if "column_list" in cfg.kwargs else None),
