@@ -39,7 +39,7 @@ sql: $(VENV)/.synced
 ## docs: dbt docs (catalog and manifest with every mart column described) into data/dbt_target
 docs: $(VENV)/.synced
 	$(VENV)/bin/python -c "from ingestion.pipeline import dbt; from ingestion.settings import Settings; dbt(Settings(), 'docs', 'generate')"
-	@echo "dbt docs: data/dbt_target/index.html (serve with: .venv/bin/dbt docs serve --project-dir dbt_project --profiles-dir dbt_project --target-path ../data/dbt_target)"
+	@echo "dbt docs in data/dbt_target; browse them with: $(VENV)/bin/python -m http.server -d data/dbt_target 8080"
 
 clean:
 	rm -rf data .pytest_cache
