@@ -115,23 +115,23 @@ def assignments_section(m: Marts, year: int) -> Section:
         rows = m.rows(f"""select goal, area, sum(n_items) as n, sum(previous_year_n_items) as prev,
                                  bool_or(contains_examples) as examples
                           from marts.fct_follow_up_by_goal where {where} and year = ? group by all""", [shown])
-        areas = sorted({r["area"] for r in rows if r["n"]}, key=swedish_key)
         goals = ["producera kunskap", "stödja utveckling", "sprida kunskap", "främja samverkan"]
         goals += sorted({r["goal"] for r in rows} - set(goals), key=swedish_key)
+        # one row per area, one column per goal: four goals fit a page, the areas would not
         grid = []
-        for g in goals:
-            cells = {r["area"]: r["n"] for r in rows if r["goal"] == g}
-            prev = [r["prev"] for r in rows if r["goal"] == g and r["prev"] is not None]
-            grid.append(dict(goal=g, cells=[cells.get(a, 0) for a in areas], total=sum(cells.values()),
+        for area in sorted({r["area"] for r in rows if r["n"] or r["prev"]}, key=swedish_key):
+            cells = {r["goal"]: r["n"] for r in rows if r["area"] == area}
+            prev = [r["prev"] for r in rows if r["area"] == area and r["prev"] is not None]
+            grid.append(dict(area=area, cells=[cells.get(g, 0) for g in goals], total=sum(cells.values()),
                              previous=sum(prev) if prev else None))
-        # "n_items" counts distinct items per goal/area/line; an item is in one goal-area cell
-        out[item_type] = dict(label=label, year=shown, note=note, areas=areas, grid=grid,
-                              area_totals=[sum(g["cells"][i] for g in grid) for i in range(len(areas))],
-                              total=sum(g["total"] for g in grid), examples=any(r["examples"] for r in rows))
+        out[item_type] = dict(label=label, year=shown, note=note, goals=goals, grid=grid,
+                              goal_totals=[sum(a["cells"][i] for a in grid) for i in range(len(goals))],
+                              total=sum(a["total"] for a in grid), examples=any(r["examples"] for r in rows))
     if not out:
         return Section(False, f"Inga uppdrag eller aktiviteter för {year} eller tidigare i marts.fct_follow_up_by_goal.")
-    main = out.get("uppdrag") or next(iter(out.values()))
-    chart = charts.horizontal_bars([g["goal"].capitalize() for g in main["grid"]], [g["total"] for g in main["grid"]],
+    # chart the kind recorded closest to the report year (uppdrag on a tie)
+    main = max(out.values(), key=lambda k: (k["year"], k is out.get("uppdrag")))
+    chart = charts.horizontal_bars([g.capitalize() for g in main["goals"]], main["goal_totals"],
                                    f"{main['label']} {main['year']} per mål", fmt.number)
     return Section(data=dict(kinds=list(out.values()), chart=chart))
 

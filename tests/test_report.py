@@ -180,18 +180,19 @@ def test_goal_table_matches_the_mart(published):
     tables = published["t2025"].tables
     goal_tables = [k for k in tables if k.startswith("goals-")]
     assert goal_tables
-    con = published["con"]
+    con, html = published["con"], published["html"].read_text(encoding="utf-8")
     for key in goal_tables:
-        rows = tables[key]
-        caption_year = None
-        html = published["html"].read_text(encoding="utf-8")
-        caption_year = int(re.search(r"(\d{4}) per mål", html.split(f'id="{key}"')[1]).group(1))
-        label = re.search(r"<caption>(.*?) \d{4} per mål", html.split(f'id="{key}"')[1]).group(1)
+        label, year = re.search(r"<caption>(.*?) (\d{4}) per område och mål", html.split(f'id="{key}"')[1]).groups()
         item_type = {"Uppdrag och projekt": "uppdrag", "Aktiviteter": "aktivitet"}[label]
-        totals = dict(con.execute("select goal, sum(n_items) from marts.fct_follow_up_by_goal "
-                                  "where item_type = ? and year = ? group by goal", [item_type, caption_year]).fetchall())
-        shown = {r[0].lower(): num(r[-2]) for r in rows[1:] if r[0] != "Summa"}
-        assert {g: v for g, v in shown.items() if v} == {g: v for g, v in totals.items() if v}
+        cells = {(g, a): n for g, a, n in con.execute(
+            "select goal, area, sum(n_items) from marts.fct_follow_up_by_goal where item_type = ? and year = ? "
+            "group by all", [item_type, int(year)]).fetchall()}
+        rows = tables[key]
+        goals = [g.lower() for g in rows[0][1:-2]]
+        for row in rows[1:-1]:
+            for goal, cell in zip(goals, row[1:]):
+                assert num(cell) == cells.get((goal, row[0].lower()), 0), (key, row[0], goal)
+        assert num(rows[-1][-2]) == sum(cells.values())
 
 
 # ------------------------------------------------------------------ ÖJ
