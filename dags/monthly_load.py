@@ -88,7 +88,7 @@ def monthly_load():
 
         return pipeline.publish(_settings())
 
-    @task(retries=0)
+    @task
     def build_report() -> list[str]:
         """The steering-group report (HTML + PDF) for the latest complete year, read-only from the
         published database. It runs after publish, so a failing report never takes data back."""
