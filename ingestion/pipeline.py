@@ -29,10 +29,13 @@ def dbt(settings: Settings, *args: str) -> None:
     from dbt.cli.main import dbtRunner
 
     os.environ["FOU_WORK_DB"] = str(settings.work_db.resolve())
-    result = dbtRunner().invoke([
-        *args, "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
-        "--target-path", str(settings.data_dir / "dbt_target"), "--log-path", str(settings.data_dir / "logs"),
-    ])
+    try:
+        result = dbtRunner().invoke([
+            *args, "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
+            "--target-path", str(settings.data_dir / "dbt_target"), "--log-path", str(settings.data_dir / "logs"),
+        ])
+    finally:
+        _close_dbt_duckdb()
     if not result.success:
         raise RuntimeError(f"dbt {' '.join(args)} failed: {result.exception or 'see the test and model errors above'}")
 
@@ -69,3 +72,14 @@ def load_oj(settings: Settings, landed: list[str]) -> dict:
     from ingestion import oj_load
 
     return oj_load.load(settings, landed)
+
+
+def _close_dbt_duckdb() -> None:
+    """dbt-duckdb keeps its database open in the process after a run; while it does, no other
+    connection in this process (loads, the quality gate, publishing) can open the file."""
+    from dbt.adapters.duckdb.connections import DuckDBConnectionManager as manager
+
+    with manager._LOCK:
+        if manager._ENV is not None:
+            manager._ENV.close()
+            manager._ENV = None
