@@ -319,18 +319,18 @@ def test_html_renders_in_headless_chromium(published, tmp_path):
 
 # ------------------------------------------------------------------ analyst documentation
 
-@pytest.mark.parametrize("doc", ["docs/analysts.md", "docs/report.md"])
+@pytest.mark.parametrize("doc", ["README.md", "docs/report.md"])
 def test_example_queries_in_the_docs_run(published, doc):
     text = (PROJECT_DIR / doc).read_text(encoding="utf-8")
     queries = re.findall(r"```sql\n(.*?)```", text, re.S)
-    if doc.endswith("analysts.md"):
+    if doc == "README.md":
         assert len(queries) >= 3
     for q in queries:
         assert published["con"].sql(q).fetchall(), q
 
 
 def test_every_mart_in_the_database_is_documented_for_analysts(published):
-    text = (PROJECT_DIR / "docs/analysts.md").read_text(encoding="utf-8")
+    text = (PROJECT_DIR / "README.md").read_text(encoding="utf-8")
     marts = [r[0] for r in published["con"].execute(
         "select table_name from information_schema.tables where table_schema = 'marts'").fetchall()]
     assert marts
