@@ -6,14 +6,14 @@ UV := .tools/bin/uv
 VENV := .venv
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: run test fees report sql docs clean
+.PHONY: run test fees report sql docs bench clean
 
 $(UV):
 	$(PYTHON) -m venv .tools
 	.tools/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 
 $(VENV)/.synced: $(UV) pyproject.toml uv.lock
-	$(UV) sync --frozen --python $(PYTHON)
+	$(UV) sync --frozen --compile-bytecode --python $(PYTHON)
 	touch $@
 
 ## run: the monthly load on the bundled snapshot (offline), into ./data
@@ -40,6 +40,10 @@ sql: $(VENV)/.synced
 docs: $(VENV)/.synced
 	$(VENV)/bin/python -c "from ingestion.pipeline import dbt; from ingestion.settings import Settings; dbt(Settings(), 'docs', 'generate')"
 	@echo "dbt docs in data/dbt_target; browse them with: $(VENV)/bin/python -m http.server -d data/dbt_target 8080"
+
+## bench: benchmarks of the monthly load (docs/benchmarks.md); figures in data/benchmarks/latest.{json,md}
+bench: $(VENV)/.synced
+	$(VENV)/bin/python benchmarks/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf data .pytest_cache

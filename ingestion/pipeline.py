@@ -40,22 +40,68 @@ def dbt(settings: Settings, *args: str) -> None:
         raise RuntimeError(f"dbt {' '.join(args)} failed: {result.exception or 'see the test and model errors above'}")
 
 
-def dbt_build(settings: Settings) -> None:
-    dbt(settings, "build")
+def dbt_build(settings: Settings) -> dict:
+    """dbt build of what the changed inputs feed (ingestion/incremental.py): nothing when no
+    source changed since the last successful build, everything when the dbt project changed."""
+    from ingestion import incremental
+
+    plan = incremental.plan_dbt_build(settings)
+    log.info("dbt build: %s", "skipped, " + plan.reason if plan.skip else plan.reason)
+    if not plan.skip:
+        dbt(settings, "build", *plan.dbt_args)
+        incremental.record(settings, "dbt_build", plan.fingerprint)
+    return {"skipped": plan.skip, "full": plan.full, "changed": plan.changed, "reason": plan.reason}
 
 
 def publish(settings: Settings) -> str:
-    return str(warehouse.publish(settings))
+    """Copy the work database for analysts, unless what it holds was published already."""
+    from ingestion import incremental
+
+    fp = incremental.gate_fingerprint(settings)
+    if settings.published_db.exists() and incremental.step_is_current(settings, "publish", fp):
+        log.info("publish: skipped, the published database already holds these inputs")
+        return str(settings.published_db)
+    path = str(warehouse.publish(settings))
+    incremental.record(settings, "publish", fp)
+    return path
+
+
+def build_report(settings: Settings, year: int | None = None) -> list[str]:
+    """The steering-group report of `year` (default: last year, report.build's latest complete
+    year), unless it was built from this very published file by the same report code
+    (ingestion/incremental.py). Checked before importing the report code, a slow import."""
+    import json
+    from datetime import date
+
+    from ingestion import incremental
+
+    year = year or date.today().year - 1
+    current, state_path, state = incremental.report_is_current(settings, year)
+    if current:
+        log.info("report: skipped, it was built from the same published database")
+        return state["files"]
+    from report.build import build
+
+    state["files"] = [str(p) for p in build(settings, year) if p]
+    state_path.write_text(json.dumps(state), encoding="utf-8")
+    return state["files"]
 
 
 def quality_gate(settings: Settings) -> dict:
     """GX checks of the work database (expectations/suites.py). Builds Data Docs every time;
     raises QualityGateFailed, naming each failed error-level expectation, so publish never runs."""
+    from ingestion import incremental
+
+    fp = incremental.gate_fingerprint(settings)
+    if incremental.step_is_current(settings, "quality_gate", fp):  # passed on these very inputs
+        log.info("quality gate: skipped, it passed on the same inputs and checks")
+        return {"passed": True, "skipped": True}
     from ingestion import quality
 
     result = quality.run(settings)
     if not result.passed:
         raise quality.QualityGateFailed(result)
+    incremental.record(settings, "quality_gate", fp)
     return result.summary()
 
 

@@ -1,0 +1,142 @@
+"""HTTP calls a monthly live load makes, counted on local stand-ins for SCB and Kolada (the fake
+server of tests/), against the floor and a naive client; and the calls-per-window check.
+
+SCB: the real client (/config limits, metadata, POST data split at maxDataCells) against
+tests/fake_scb.py with SCB's real limits (150 000 cells, 30 calls per 10 s) and the real
+years 1968–2024 / 2025. Kolada: the real client against a fake v3 API (metadata from the
+bundled snapshot, data answers for every asked KPI × place × year, paged at 5 000)."""
+from __future__ import annotations
+
+import json
+import math
+import os
+import sys
+from itertools import product
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(PROJECT_DIR))
+sys.path.insert(0, str(PROJECT_DIR / "tests"))
+
+from fake_scb import FakeScb  # noqa: E402
+from fakeserver import Call, FakeServer, Reply  # noqa: E402
+
+WINDOW_S = 10.0
+MAX_CALLS = 30
+
+
+class PrefixServer(FakeServer):
+    """Kolada's data paths vary with the ids asked; route every /v3/data/... to one handler."""
+
+    def __init__(self, data_handler):
+        super().__init__()
+        self.data_handler = data_handler
+
+    def _reply(self, call: Call) -> Reply:
+        if call.path.startswith("/v3/data/"):
+            return self.data_handler(call)
+        return super()._reply(call)
+
+
+def kolada_data(server: PrefixServer, per_page: int = 5000):
+    def handle(call: Call) -> Reply:
+        parts = call.path.split("/")[3:]
+        seg = {parts[i]: parts[i + 1].split(",") for i in range(0, len(parts), 2)}
+        values = [{"kpi": k, "municipality": m, "period": int(y),
+                   "values": [{"gender": "T", "count": 1, "status": "", "value": 1.0}]}
+                  for k, m, y in product(seg["kpi"], seg["municipality"], seg["year"])]
+        page = int((call.query.get("page") or ["1"])[0])
+        chunk = values[(page - 1) * per_page: page * per_page]
+        more = page * per_page < len(values)
+        nxt = f"{server.url}{call.path}?page={page + 1}&per_page={per_page}" if more else None
+        return Reply(200, {"count": len(chunk), "values": chunk, "next_url": nxt, "previous_url": None})
+    return handle
+
+
+def max_in_window(times: list[float], window: float = WINDOW_S) -> int:
+    """The most calls that started within any `window` seconds (sliding, from each call)."""
+    times = sorted(times)
+    best, j = 0, 0
+    for i, t in enumerate(times):
+        while times[j] <= t - window:
+            j += 1
+        best = max(best, i - j + 1)
+    return best
+
+
+def run(data_dir: Path, region_config: Path | None = None) -> dict:
+    os.environ["FOU_DATA_DIR"] = str(data_dir)
+    os.environ["FOU_SOURCE_MODE"] = "live"
+    if region_config:
+        os.environ["FOU_REGION_CONFIG"] = str(region_config)
+    from ingestion import kolada, scb
+    from ingestion.settings import Settings
+
+    years638 = [str(y) for y in range(1968, 2025)]
+    out: dict = {}
+    with FakeServer() as server:
+        FakeScb(server, years638=years638, years5557=("2025",), max_calls=MAX_CALLS, window_s=int(WINDOW_S))
+        os.environ["FOU_SCB_BASE_URL"] = server.url
+        settings = Settings()
+        scb.extract_population(settings)
+        calls = server.calls
+        data_calls = [json.loads(c.body)["selection"] for c in calls if c.method == "POST"]
+        tables = {}
+        for c in calls:
+            if c.method == "POST":
+                t = c.path.split("/")[2]
+                tables.setdefault(t, {"calls": 0, "cells": 0})
+                tables[t]["calls"] += 1
+                sel = json.loads(c.body)["selection"]
+                tables[t]["cells"] += math.prod(len(s["valueCodes"]) for s in sel)
+        cfg = settings.region
+        n_regions = len(cfg["region"]["members"]) + 2
+        for t, v in tables.items():
+            v["floor"] = math.ceil(v["cells"] / 150_000)
+        years = {"TAB638": 57, "TAB5557": 1}
+        out["scb"] = {
+            "calls_total": len(calls), "data_calls": len(data_calls),
+            "other_calls": len(calls) - len(data_calls), "tables": tables,
+            "floor_data_calls": sum(v["floor"] for v in tables.values()),
+            # a naive client: one call per region and year (all ages, sexes, statuses in it)
+            "naive_data_calls": sum(n_regions * years[t] for t in tables),
+            "max_calls_in_10s": max_in_window([c.at for c in calls]),
+            "limit_calls_in_10s": MAX_CALLS,
+            "seconds": round(max(c.at for c in calls) - min(c.at for c in calls), 1),
+        }
+
+    server = PrefixServer(None)
+    server.data_handler = kolada_data(server)
+    with server:
+        for entity in kolada.METADATA:
+            body = json.loads((kolada.SNAPSHOT / f"{entity}.json").read_text(encoding="utf-8"))["response"]
+            server.route("GET", f"/v3/{entity}", Reply(200, body))
+        os.environ["FOU_KOLADA_BASE_URL"] = f"{server.url}/v3"
+        settings = Settings()
+        kolada.extract(settings)
+        calls = server.calls
+        data = [c for c in calls if c.path.startswith("/v3/data/")]
+        cat = kolada.load_catalogue()
+        n_kpis = len(cat["kpis"])
+        from datetime import date
+        n_years = date.today().year - int(cat["first_year"]) + 1
+        n_places = 290 + 2
+        values = n_kpis * n_places * n_years
+        out["kolada"] = {
+            "calls_total": len(calls), "data_calls": len(data), "metadata_calls": len(calls) - len(data),
+            "kpis": n_kpis, "places": n_places, "years": n_years, "values_asked": values,
+            # floor: 25 ids per segment for each of kpi, municipality, year, and 5 000 values a page
+            "floor_data_calls": max(math.ceil(n_kpis / 25) * math.ceil(n_places / 25) * math.ceil(n_years / 25),
+                                    math.ceil(values / 5000)),
+            "naive_data_calls": n_kpis * n_places * n_years,  # one KPI, one place, one year per call
+            "naive_per_municipality_year": n_places * n_years,  # all KPIs (≤25 a call) per place and year
+            "max_calls_in_10s": max_in_window([c.at for c in calls]),
+        }
+    return out
+
+
+if __name__ == "__main__":
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as d:
+        print(json.dumps(run(Path(d), Path(sys.argv[1]) if len(sys.argv) > 1 else None), indent=2))

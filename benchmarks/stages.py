@@ -1,0 +1,138 @@
+"""Run the stages of the monthly load without Airflow, in this one process, and print one JSON
+line per stage: wall seconds and peak RSS (MiB) of that stage alone.
+
+Peak memory per stage: Linux keeps the process's peak RSS in /proc/self/status (VmHWM); writing
+"5" to /proc/self/clear_refs resets it, so each stage's peak is measured on its own. DuckDB
+allocates outside Python's allocator, so tracemalloc would not see it; RSS does.
+
+    python benchmarks/stages.py --data-dir /tmp/x [--stages extract,land,...] [--no-report]
+
+Called by benchmarks/run.py in a subprocess (the data dir's settings come from FOU_* env)."""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(PROJECT_DIR))
+
+STAGES = ["extract", "land", "load", "dbt_build", "quality_gate", "publish", "report"]
+
+
+def peak_mib() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def reset_peak() -> None:
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+    except OSError:  # not Linux, or not allowed: the peak is then the process's peak so far
+        pass
+
+
+class LandTimer:
+    """Extract and land happen in one call of the clients (fetch, then land each answer);
+    wrapping `land` where the clients call it separates the two times."""
+
+    def __init__(self):
+        self.seconds = 0.0
+
+    def install(self):
+        from ingestion import http, kolada, scb
+
+        original = http.land
+
+        def timed(*a, **kw):
+            t = time.perf_counter()
+            try:
+                return original(*a, **kw)
+            finally:
+                self.seconds += time.perf_counter() - t
+
+        scb.land = kolada.land = timed
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--data-dir", type=Path, required=True)
+    ap.add_argument("--no-report", action="store_true", help="skip the PDF report stage")
+    ap.add_argument("--only", default="", help="comma list: run only these stages (needs the earlier ones done)")
+    ap.add_argument("--scb-snapshot", type=Path, help="read SCB answers from this folder (<dir>/scb/<table>/) "
+                                                       "instead of ingestion/snapshots/ (generated national data)")
+    ap.add_argument("--gate-may-fail", action="store_true",
+                    help="benchmarks of generated data: time the gate, record its failures, publish anyway")
+    args = ap.parse_args()
+    os.environ["FOU_DATA_DIR"] = str(args.data_dir.resolve())
+    os.environ.setdefault("FOU_SOURCE_MODE", "snapshot")
+
+    from ingestion import pipeline, scb
+    from ingestion.settings import Settings
+
+    if args.scb_snapshot:
+        scb.SNAPSHOT_DIR = args.scb_snapshot
+
+    settings = Settings()
+    only = set(filter(None, args.only.split(",")))
+    landed: dict[str, list[str]] = {}
+    timer = LandTimer()
+    timer.install()
+
+    def stage(name, fn):
+        if only and name not in only:
+            return None
+        reset_peak()
+        t = time.perf_counter()
+        out = fn()
+        seconds = time.perf_counter() - t
+        print(json.dumps({"stage": name, "seconds": round(seconds, 3), "peak_mib": round(peak_mib(), 1)}), flush=True)
+        return out
+
+    def extract_and_land():
+        landed["scb"] = pipeline.extract_population(settings)
+        landed["oj"] = pipeline.extract_oj(settings)
+
+    if not only or {"extract", "land"} & only:
+        reset_peak()
+        t = time.perf_counter()
+        extract_and_land()
+        total = time.perf_counter() - t
+        peak = round(peak_mib(), 1)
+        print(json.dumps({"stage": "extract", "seconds": round(total - timer.seconds, 3), "peak_mib": peak}))
+        print(json.dumps({"stage": "land", "seconds": round(timer.seconds, 3), "peak_mib": peak,
+                          "note": "peak shared with extract (one call)"}), flush=True)
+
+    def load():
+        pipeline.load_population(settings, landed.get("scb") or pipeline.extract_population(settings))
+        pipeline.load_records(settings)
+        pipeline.load_oj(settings, landed.get("oj") or pipeline.extract_oj(settings))
+
+    stage("load", load)
+    stage("dbt_build", lambda: pipeline.dbt_build(settings))
+    def gate():
+        try:
+            return pipeline.quality_gate(settings)
+        except Exception as exc:  # noqa: BLE001 - only with --gate-may-fail
+            if not args.gate_may_fail:
+                raise
+            print(json.dumps({"gate_failed": str(exc).splitlines()[:4]}), flush=True)
+
+    stage("quality_gate", gate)
+    if args.gate_may_fail:  # the DAG would stop here; a benchmark copy is published for the query timings
+        from ingestion import warehouse
+
+        stage("publish", lambda: warehouse.publish(settings))
+    else:
+        stage("publish", lambda: pipeline.publish(settings))
+    if not args.no_report:
+        stage("report", lambda: pipeline.build_report(settings))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,112 @@
+"""Incremental monthly runs (ingestion/incremental.py): nothing changed → dbt, the quality gate
+and publish are skipped; a changed input always rebuilds what depends on it, and only that."""
+from __future__ import annotations
+
+import json
+import os
+
+import duckdb
+import pytest
+
+from conftest import make_settings, run_loads
+from ingestion import incremental, pipeline, warehouse
+from ingestion.http import Response, land
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory, module_monkeypatch):
+    """One full offline load (loads, dbt build, gate, publish) that the tests below build on."""
+    settings = make_settings(module_monkeypatch, tmp_path_factory.mktemp("incr") / "data")
+    module_monkeypatch.delenv("FOU_FULL_BUILD", raising=False)
+    run_loads(settings)
+    first = pipeline.dbt_build(settings)
+    assert first["full"] and not first["skipped"]
+    pipeline.quality_gate(settings)
+    pipeline.publish(settings)
+    return settings
+
+
+def work(settings, sql):
+    with duckdb.connect(str(settings.work_db), read_only=True) as con:
+        return con.execute(sql).fetchall()
+
+
+def built_models(settings) -> set[str]:
+    results = json.loads((settings.data_dir / "dbt_target" / "run_results.json").read_text(encoding="utf-8"))
+    return {r["unique_id"].split(".")[-1] for r in results["results"] if r["unique_id"].startswith("model.")}
+
+
+def test_nothing_changed_skips_dbt_gate_and_publish(built):
+    settings = built
+    published = settings.published_db.stat().st_mtime_ns
+    run_loads(settings)  # the same answers and files again
+    plan = incremental.plan_dbt_build(settings)
+    assert plan.skip and plan.changed == [], plan.reason
+    assert pipeline.dbt_build(settings)["skipped"]
+    assert pipeline.quality_gate(settings) == {"passed": True, "skipped": True}
+    pipeline.publish(settings)
+    assert settings.published_db.stat().st_mtime_ns == published  # not copied again
+
+
+def test_a_new_record_file_rebuilds_the_records_marts_only(built):
+    settings = built
+    before = work(settings, "select n_requests from marts.fct_request_totals where year = 2026")
+    settings.inbox.mkdir(parents=True, exist_ok=True)
+    (settings.inbox / "förfrågningar_test.csv").write_text(
+        "förfrågan_id;år;datum;ursprung;avsändare;beslut;linje;antal;beskrivning;källa;exempel\n"
+        "TEST-1;2026;;Järfälla;;ja;;3;test;tests/test_incremental.py;ja\n", encoding="utf-8")
+    pipeline.load_records(settings)
+    plan = incremental.plan_dbt_build(settings)
+    assert plan.changed == ["records"] and not plan.full
+    assert plan.dbt_args == ["--select", "source:records+"]
+    pipeline.dbt_build(settings)
+    models = built_models(settings)
+    assert {"fct_requests", "fct_request_totals", "stg_records__requests"} <= models
+    assert not models & {"fct_oj_results", "fct_population", "stg_scb__population"}  # not theirs
+    after = work(settings, "select n_requests from marts.fct_request_totals where year = 2026")
+    assert after[0][0] == (before[0][0] if before else 0) + 3
+    # the gate and publish see a change too, so they run and the analysts get the new figure
+    assert not pipeline.quality_gate(settings).get("skipped")
+    published = settings.published_db.stat().st_mtime_ns
+    pipeline.publish(settings)
+    assert settings.published_db.stat().st_mtime_ns != published
+    assert incremental.plan_dbt_build(settings).skip
+
+
+def test_a_population_change_rebuilds_the_fee_mart_with_the_new_figure(built):
+    """A new SCB answer (a revised 2017 figure for Ekerö, the basis of the 2019 fees) changes the
+    scb group only; the fee mart is rebuilt and uses the new figure."""
+    settings = built
+    old_pop, old_fee = work(settings, "select basis_population, fee_kr from marts.fct_fees "
+                                      "where fee_year = 2019 and municipality_code = '0125'")[0]
+    body = {"version": "2.0", "class": "dataset", "id": ["Region", "Alder", "ContentsCode", "Tid"],
+            "size": [1, 1, 1, 1],
+            "dimension": {d: {"category": {"index": {c: 0}}} for d, c in
+                          (("Region", "0125"), ("Alder", "tot"), ("ContentsCode", "BE0101N1"), ("Tid", "2017"))},
+            "value": [old_pop + 1000]}
+    r = Response("scb", "POST", "https://example.invalid/tables/TAB638/data", None, 200,
+                 json.dumps(body).encode(), "2099-01-01T00:00:00+00:00", source_mode="snapshot")
+    warehouse.load_landed_scb(settings, [land(r, settings.landing_dir, "TAB638")])
+    plan = incremental.plan_dbt_build(settings)
+    assert plan.changed == ["scb"] and not plan.full
+    pipeline.dbt_build(settings)
+    assert {"fct_fees", "fct_population"} <= built_models(settings)
+    assert "fct_requests" not in built_models(settings)
+    new_pop, new_fee = work(settings, "select basis_population, fee_kr from marts.fct_fees "
+                                      "where fee_year = 2019 and municipality_code = '0125'")[0]
+    assert new_pop == old_pop + 1000
+    assert new_fee == round((old_pop + 1000) * 9.08) != old_fee
+
+
+def test_a_changed_dbt_project_or_forced_build_is_a_full_build(built, monkeypatch):
+    monkeypatch.setenv("FOU_FULL_BUILD", "1")
+    assert incremental.plan_dbt_build(built).full
+    monkeypatch.delenv("FOU_FULL_BUILD")
+    with warehouse.connect(built.work_db) as con:  # as if the models had changed since
+        con.execute("update main.load_state set fingerprint = json_object('dbt_project', 'older') "
+                    "where step = 'dbt_build'")
+    plan = incremental.plan_dbt_build(built)
+    assert plan.full and plan.reason == "the dbt project changed"
+    assert os.environ.get("FOU_FULL_BUILD") is None
