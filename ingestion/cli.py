@@ -5,8 +5,10 @@ import os
 import subprocess
 import sys
 import time
+from datetime import datetime
 from pathlib import Path
 
+import pendulum
 import typer
 from babel.numbers import format_decimal
 from rich.console import Console
@@ -30,12 +32,17 @@ def airflow_env(airflow_home: Path) -> None:
                        stdout=subprocess.DEVNULL)
 
 
+def number(value, pattern: str) -> str:
+    # Swedish digit grouping; a plain space instead of babel's no-break space, for terminals
+    return format_decimal(value, format=pattern, locale="sv_SE").replace("\xa0", " ")
+
+
 def kr(value) -> str:
-    return "–" if value is None else format_decimal(value, format="#,##0", locale="sv_SE")
+    return "–" if value is None else number(value, "#,##0")
 
 
 def pct(value) -> str:
-    return "–" if value is None else format_decimal(value, format="#,##0.0", locale="sv_SE") + " %"
+    return "–" if value is None else number(value, "#,##0.0") + " %"
 
 
 def print_fees(db: Path, fee_year: int | None = None) -> None:
@@ -54,7 +61,7 @@ def print_fees(db: Path, fee_year: int | None = None) -> None:
         table.add_column(col, justify="left" if col == "Kommun" else "right")
     for name, pop, prev, share, growth, rate, fee, *_ in rows:
         table.add_row(name, kr(pop), kr(prev), pct(share), pct(growth),
-                      "–" if rate is None else format_decimal(rate, format="#,##0.00", locale="sv_SE"), kr(fee))
+                      "–" if rate is None else number(rate, "#,##0.00"), kr(fee))
     table.add_row("Summa", kr(total[0]), "", "100,0 %", pct(total[2]), "", kr(total[1]), style="bold")
     console.print(table)
 
@@ -63,6 +70,8 @@ def print_fees(db: Path, fee_year: int | None = None) -> None:
 def run(
     mode: SourceMode = typer.Option(None, help="live, snapshot or auto (default: FOU_SOURCE_MODE, else auto)"),
     data_dir: Path = typer.Option(None, help="where landing, warehouse and logs go (default ./data)"),
+    logical_date: datetime = typer.Option(None, formats=["%Y-%m-%d"],
+                                          help="run as the load of this date (backfill); default now"),
 ) -> None:
     """Run the monthly load DAG once, now, in this process (Airflow's dag.test)."""
     if mode:
@@ -78,15 +87,23 @@ def run(
     if bag.import_errors:
         console.print(bag.import_errors)
         raise typer.Exit(1)
-    dag_run = bag.get_dag("monthly_load").test()
+    tz = pendulum.timezone("Europe/Stockholm")
+    when = {"logical_date": pendulum.instance(logical_date, tz=tz)} if logical_date else {}
+    dag_run = bag.get_dag("monthly_load").test(**when)
     state = str(getattr(dag_run, "state", "unknown"))
     elapsed = time.perf_counter() - started
     if "success" not in state:
-        console.print(f"[red]monthly_load ended in state {state} after {elapsed:.0f} s; "
-                      f"the published database was not replaced.[/red]")
+        task_states = {ti.task_id: str(ti.state) for ti in dag_run.get_task_instances()}
+        failed = sorted(t for t, st in task_states.items() if st.endswith("failed") and "upstream" not in st)
+        published = "success" in task_states.get("publish", "")
+        console.print(f"[red]monthly_load ended in state {state} after {elapsed:.0f} s; failed: "
+                      f"{', '.join(failed) or 'none'}. " + (
+                          "The load was published; only a step after publishing failed."
+                          if published else "The published database was not replaced.") + "[/red]",
+                      soft_wrap=True)
         raise typer.Exit(1)
     console.print(f"monthly_load succeeded in {elapsed:.0f} s (source mode: {settings.source_mode.value})")
-    console.print(f"Published warehouse (open read-only): {settings.published_db}")
+    console.print(f"Published warehouse (open read-only): {settings.published_db}", soft_wrap=True)
     print_fees(settings.published_db)
 
 

@@ -1,0 +1,164 @@
+"""Faults injected into SCB with the real client (and, for one, the real DAG): bounded retries,
+a clear error naming source and request, an uncorrupted landing area, unchanged published marts.
+Each row of the fault table in docs/faults.md is one case here."""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import make_settings, run_loads
+from fake_scb import FakeScb
+from fakeserver import Reply
+from ingestion import pipeline, scb
+from ingestion.http import SourceError, SourceUnreachable
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+DATA = "/tables/TAB638/data"
+
+
+@pytest.fixture(scope="module")
+def good_data_dir(tmp_path_factory, module_monkeypatch):
+    """A data dir holding a published warehouse from a good offline load."""
+    data_dir = tmp_path_factory.mktemp("good") / "data"
+    s = make_settings(module_monkeypatch, data_dir)
+    run_loads(s)
+    pipeline.dbt_build(s)
+    pipeline.quality_gate(s)
+    pipeline.publish(s)
+    return data_dir
+
+
+@pytest.fixture
+def live(good_data_dir, tmp_path, fake_server, monkeypatch):
+    data_dir = tmp_path / "data"
+    shutil.copytree(good_data_dir, data_dir)
+    settings = make_settings(monkeypatch, data_dir, FOU_SOURCE_MODE="live", FOU_SCB_BASE_URL=fake_server.url,
+                             FOU_HTTP_RETRIES="3", FOU_HTTP_TIMEOUT_S="1")
+    return settings, FakeScb(fake_server)
+
+
+def sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def assert_landing_intact(settings) -> None:
+    """Every landed body is complete (its name is its SHA-256), has its sidecar, no temp files."""
+    root = settings.landing_dir / "scb"
+    assert not list(root.rglob("*.tmp"))
+    for body in root.rglob("*.json"):
+        if body.name.endswith(".meta.json"):
+            continue
+        assert sha(body) == body.stem
+        assert json.loads(body.with_suffix(".meta.json").read_text())["sha256"] == body.stem
+        json.loads(body.read_bytes().decode("utf-8-sig"))
+
+
+TRANSIENT = {
+    "429 with Retry-After": Reply(429, "slow down", headers={"Retry-After": "1"}),
+    "429 without Retry-After": Reply(429, "slow down"),
+    "500": Reply(500, "internal error"),
+    "503": Reply(503, "unavailable"),
+    "read timeout": Reply(200, "{}", delay_s=1.5),
+    "connection reset": Reply(reset=True),
+}
+
+
+@pytest.mark.parametrize("fault", TRANSIENT, ids=list(TRANSIENT))
+def test_transient_fault_once_is_retried_and_the_load_goes_on(live, fault, fake_server):
+    settings, fake = live
+    fake.faults = [TRANSIENT[fault]]
+    landed = scb.extract_population(settings)
+    assert len(fake_server.calls_to(DATA)) == 2           # the fault, then one retry
+    assert len(landed) == 4
+    assert_landing_intact(settings)
+
+
+PERSISTENT = {
+    "429 for ever": (Reply(429, "slow down"), SourceError, "answered HTTP 429"),
+    "500 for ever": (Reply(500, "internal error"), SourceError, "answered HTTP 500"),
+    "503 for ever": (Reply(503, "unavailable"), SourceError, "answered HTTP 503"),
+    "read timeout for ever": (Reply(200, "{}", delay_s=1.5), SourceUnreachable, "could not be reached"),
+    "connection reset for ever": (Reply(reset=True), SourceUnreachable, "could not be reached"),
+}
+
+
+@pytest.mark.parametrize("fault", PERSISTENT, ids=list(PERSISTENT))
+def test_persistent_fault_fails_after_bounded_retries(live, fault, fake_server):
+    settings, fake = live
+    reply, error, message = PERSISTENT[fault]
+    fake.faults = [reply] * 50
+    published = sha(settings.published_db)
+    with pytest.raises(error, match=rf"scb: POST {fake_server.url}{DATA}.*{message}"):
+        scb.extract_population(settings)
+    assert len(fake_server.calls_to(DATA)) == 1 + 3        # FOU_HTTP_RETRIES=3
+    assert_landing_intact(settings)
+    assert sha(settings.published_db) == published
+
+
+def test_truncated_json_is_refused_and_not_landed(live, fake_server):
+    settings, fake = live
+    fake.faults = [Reply(200, {"id": ["Region"], "value": [1, 2, 3]}, truncate_to=20)]
+    with pytest.raises(SourceError, match=rf"scb: POST {fake_server.url}{DATA}.* returned invalid JSON"):
+        scb.extract_population(settings)
+    assert_landing_intact(settings)
+
+
+def test_empty_answer_is_a_clear_error(live, fake_server):
+    settings, fake = live
+    fake.faults = [Reply(200, b"")]
+    with pytest.raises(SourceError, match=rf"scb: POST {fake_server.url}{DATA}.* empty body"):
+        scb.extract_population(settings)
+
+
+def test_missing_field_fails_the_load_naming_the_file(live, fake_server):
+    settings, fake = live
+    fake.faults = [Reply(200, {"id": ["Region"], "size": [1], "dimension": {}})]
+    landed = scb.extract_population(settings)   # valid JSON is kept as it came
+    with pytest.raises(Exception, match=r"field 'value' is missing"):
+        pipeline.load_population(settings, [str(p) for p in landed])
+    assert_landing_intact(settings)
+
+
+def test_unknown_dimension_in_an_answer_is_refused(live, fake_server):
+    settings, fake = live
+    meta = fake.metadata["TAB638"]
+    meta["id"] = [d if d != "Kon" else "Kön" for d in meta["id"]]
+    meta["dimension"]["Kön"] = meta["dimension"].pop("Kon")
+    with pytest.raises(SourceError, match=r"TAB638 metadata lacks dimensions \['Kon'\]"):
+        scb.extract_population(settings)
+
+
+def test_redirect_is_followed(live, fake_server):
+    settings, fake = live
+    fake.faults = [Reply(308, b"", headers={"Location": f"{fake_server.url}/moved{DATA}"})]
+    fake_server.route("POST", f"/moved{DATA}", fake_server.routes[("POST", DATA)])
+    assert len(scb.extract_population(settings)) == 4
+    assert len(fake_server.calls_to(f"/moved{DATA}")) == 1
+
+
+def test_failing_source_fails_the_real_dag_and_published_marts_stay(good_data_dir, tmp_path, fake_server):
+    """The real DAG (dag.test in a subprocess) against an SCB that answers with truncated JSON."""
+    fake = FakeScb(fake_server)
+    fake.faults = [Reply(200, {"value": [1, 2, 3]}, truncate_to=9)] * 10
+    data_dir = tmp_path / "data"
+    shutil.copytree(good_data_dir, data_dir)
+    published = data_dir / "warehouse" / "fou_nordvast.duckdb"
+    before = sha(published)
+    env = {**os.environ, "FOU_DATA_DIR": str(data_dir), "FOU_SOURCE_MODE": "live", "FOU_TASK_RETRIES": "0",
+           "FOU_SCB_BASE_URL": fake_server.url, "FOU_KOLADA_BASE_URL": "http://127.0.0.1:9",
+           "FOU_HTTP_RETRIES": "0", "AIRFLOW_HOME": str(tmp_path / "airflow")}
+    result = subprocess.run([sys.executable, "-m", "ingestion.cli", "run"], cwd=PROJECT_DIR, env=env,
+                            capture_output=True, text=True, timeout=600)
+    output = result.stdout + result.stderr
+    assert result.returncode == 1, output[-3000:]
+    assert "extract_population" in output.split("failed:")[1].split(".")[0]
+    assert "The published database was not replaced" in output
+    assert f"scb: POST {fake_server.url}{DATA}" in output and "invalid JSON" in output
+    assert sha(published) == before
