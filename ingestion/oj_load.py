@@ -151,8 +151,9 @@ def load(settings: Settings, landed: list[str]) -> dict:
             con.execute("insert into raw.kolada_values by name select * from values")
             values_loaded = len(values)
         now = warehouse.now()
-        for a in answers:
-            con.execute("insert into raw.kolada_answers values (?, ?, ?, ?, ?, ?, ?, ?)", [*a, now])
+        for a in answers:  # an answer already recorded (same SHA-256) is not recorded twice
+            if not con.execute("select 1 from raw.kolada_answers where sha256 = ?", [a[0]]).fetchone():
+                con.execute("insert into raw.kolada_answers values (?, ?, ?, ?, ?, ?, ?, ?)", [*a, now])
         con.execute("insert into raw.kolada_load_runs values (?, ?, ?, ?, ?, ?, ?)",
                     [now, manifest["source_mode"], len(manifest["kpis"]), len(replace), values_loaded,
                      json.dumps(manifest["failed"], ensure_ascii=False), json.dumps(skipped)])
