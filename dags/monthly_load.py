@@ -74,7 +74,7 @@ def monthly_load():
 
         pipeline.dbt_build(_settings())
 
-    @task
+    @task(retries=0)  # failed expectations are data problems: retrying cannot fix them
     def quality_gate() -> dict:
         """GX expectations on the work database; an error-level failure stops the run before
         publish, and the published database stays as it was. Data Docs: <data_dir>/data_docs."""
