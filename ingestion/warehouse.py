@@ -75,16 +75,25 @@ def load_config(settings: Settings) -> None:
 
 
 def load_landed_scb(settings: Settings, paths: list[Path]) -> int:
-    """Load landed SCB answers; an answer already loaded (same SHA-256) is skipped."""
+    """Load one run's landed SCB answers. An answer already loaded (same SHA-256) is skipped.
+
+    raw.scb_population_cells holds the current state: each run fetches a table's whole
+    selection, so the cells of a table that came from earlier runs' answers are replaced by
+    this run's. Every answer ever fetched stays in the landing area and raw.landing_files."""
     loaded = 0
+    run_answers: dict[str, list[str]] = {}
     with connect(settings.work_db) as con:
         for path in paths:
             meta = json.loads(path.with_suffix(".meta.json").read_text(encoding="utf-8"))
-            sha = meta["sha256"]
-            if con.execute("select 1 from raw.landing_files where sha256 = ?", [sha]).fetchone():
+            sha, table_id = meta["sha256"], path.parent.name
+            if meta["kind"] == "data":
+                run_answers.setdefault(table_id, []).append(sha)
+                present = "select 1 from raw.scb_population_cells where sha256 = ? limit 1"
+            else:
+                present = "select 1 from raw.scb_regions where sha256 = ? limit 1"
+            if con.execute(present, [sha]).fetchone():
                 continue
             body = json.loads(path.read_bytes().decode("utf-8-sig"))
-            table_id = path.parent.name
             con.begin()
             if meta["kind"] == "metadata":
                 labels = body["dimension"]["Region"]["category"]["label"]
@@ -101,12 +110,15 @@ def load_landed_scb(settings: Settings, paths: list[Path]) -> int:
                     "insert into raw.scb_population_cells select ?, ?, Region, Civilstand, Alder, Kon, "
                     "ContentsCode, Tid, value from cells", [sha, table_id])
             con.execute(
-                "insert into raw.landing_files values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "insert or ignore into raw.landing_files values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [sha, meta["source"], table_id, meta["kind"], meta["url"], json.dumps(meta["query"], ensure_ascii=False),
                  meta["fetched_at"], meta["source_mode"], str(path), now()],
             )
             con.commit()
             loaded += 1
+        for table_id, shas in run_answers.items():
+            con.execute("delete from raw.scb_population_cells where table_id = ? and not list_contains(?, sha256)",
+                        [table_id, shas])
     log.info("SCB: %s new answer(s) loaded, %s already there", loaded, len(paths) - loaded)
     return loaded
 

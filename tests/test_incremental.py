@@ -81,11 +81,16 @@ def test_a_population_change_rebuilds_the_fee_mart_with_the_new_figure(built):
     settings = built
     old_pop, old_fee = work(settings, "select basis_population, fee_kr from marts.fct_fees "
                                       "where fee_year = 2019 and municipality_code = '0125'")[0]
-    body = {"version": "2.0", "class": "dataset", "id": ["Region", "Alder", "ContentsCode", "Tid"],
-            "size": [1, 1, 1, 1],
-            "dimension": {d: {"category": {"index": {c: 0}}} for d, c in
-                          (("Region", "0125"), ("Alder", "tot"), ("ContentsCode", "BE0101N1"), ("Tid", "2017"))},
-            "value": [old_pop + 1000]}
+    # SCB answers with the whole table again, one figure revised: a new answer (new SHA-256)
+    landed = sorted((settings.landing_dir / "scb" / "TAB638").glob("*.json"))
+    data = next(p for p in landed if not p.name.endswith(".meta.json")
+                and json.loads(p.with_suffix(".meta.json").read_text())["kind"] == "data")
+    body = json.loads(data.read_text(encoding="utf-8"))
+    regions = list(body["dimension"]["Region"]["category"]["index"])
+    years = list(body["dimension"]["Tid"]["category"]["index"])
+    cell = regions.index("0125") * len(years) + years.index("2017")  # Alder and contents have one code
+    assert body["value"][cell] == old_pop
+    body["value"][cell] = old_pop + 1000
     r = Response("scb", "POST", "https://example.invalid/tables/TAB638/data", None, 200,
                  json.dumps(body).encode(), "2099-01-01T00:00:00+00:00", source_mode="snapshot")
     warehouse.load_landed_scb(settings, [land(r, settings.landing_dir, "TAB638")])

@@ -59,3 +59,23 @@ def test_series_is_stitched_and_complete(live_mart):
     assert rows == [("TAB5557", 2025, 2025, 10), ("TAB638", 2015, 2020, 10)]
     grid = live_mart.execute("select count(*) from marts.fct_population").fetchone()[0]
     assert grid == 10 * 6 * 3 * 4  # regions × years × sexes × age bands
+
+
+def test_a_new_run_replaces_a_tables_cells_and_keeps_every_answer(settings, fake_server, monkeypatch):
+    """Snapshot first, then a live run: the live answers replace the snapshot's cells table by
+    table (no mix of old and new cells), and both runs' answers stay landed and listed."""
+    from ingestion.settings import Settings
+
+    snapshot = pipeline.extract_population(settings)
+    pipeline.load_population(settings, snapshot)
+    FakeScb(fake_server)
+    monkeypatch.setenv("FOU_SCB_BASE_URL", fake_server.url)
+    monkeypatch.setenv("FOU_SOURCE_MODE", "live")
+    live = pipeline.extract_population(Settings())
+    pipeline.load_population(settings, live)
+    live_data = {p.rsplit("/", 1)[1][:-5] for p in live}
+    with duckdb.connect(str(settings.work_db), read_only=True) as con:
+        cell_shas = {r[0] for r in con.execute("select distinct sha256 from raw.scb_population_cells").fetchall()}
+        landed = con.execute("select count(*) from raw.landing_files").fetchone()[0]
+    assert cell_shas and cell_shas <= live_data
+    assert landed == len(set(snapshot) | set(live))

@@ -1,3 +1,5 @@
+-- A table: int_population_banded reads it twice.
+{{ config(materialized='table') }}
 -- Population per table, region, year, sex and age code with civil status resolved:
 -- the published all-statuses total where the table has one (TAB5557 "SC", or an eliminated
 -- dimension), otherwise the exact sum of the statuses (TAB638 has no total and no noise).

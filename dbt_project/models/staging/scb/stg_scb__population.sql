@@ -1,5 +1,6 @@
--- One row per SCB population cell, codes made readable. When the same cell was fetched more
--- than once (monthly reloads), the latest fetch wins.
+-- One row per SCB population cell, codes made readable. raw.scb_population_cells holds the
+-- current version of each cell (the loader replaces the cells a newer answer covers; every
+-- answer stays in the landing area), so this is a plain projection.
 with cells as (
     select
         c.table_id,
@@ -19,15 +20,11 @@ with cells as (
         c.sha256
     from {{ source('scb', 'scb_population_cells') }} c
     join {{ source('scb', 'landing_files') }} f using (sha256)
+    where c.value is not null   -- no figure: the municipality did not exist that year
 )
 select
     *,
     table_id = 'TAB5557' as is_cell_key_method,
     try_cast(age_code as integer) as age_years
 from cells
-where (age_code = 'total' or try_cast(age_code as integer) is not null)   -- drop 5- and 10-year groups
-  and population is not null   -- no figure: the municipality did not exist that year
-qualify row_number() over (
-    partition by table_id, region_code, year, sex, age_code, civil_status, contents_code
-    order by fetched_at desc, sha256
-) = 1
+where age_code = 'total' or try_cast(age_code as integer) is not null   -- drop 5- and 10-year groups
