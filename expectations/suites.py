@@ -115,12 +115,19 @@ def scb_checks(p: Params) -> list[Check]:
         ),
         Check(
             "raw_scb_member_coverage", "raw", ("raw.scb_population_cells",),
-            f"""with years as (
-                    select unnest(range({p.population_first_year}, max(tid::int) + 1)) as year
-                    from raw.scb_population_cells)
-                select m.municipality_code, y.year, count(c.value) as cells
-                from members m cross join years y
-                left join raw.scb_population_cells c on c.region = m.municipality_code and c.tid::int = y.year
+            # each municipality from the first year it has figures (Nykvarn, Knivsta and others
+            # were formed after 1968), or the configured first year when it has none at all
+            f"""with first_seen as (
+                    select region, min(tid::int) as first_year from raw.scb_population_cells
+                    where value is not null group by region),
+                years as (
+                    select m.municipality_code,
+                           unnest(range(greatest({p.population_first_year}, coalesce(f.first_year, 0)),
+                                        (select max(tid::int) from raw.scb_population_cells) + 1)) as year
+                    from members m left join first_seen f on f.region = m.municipality_code)
+                select y.municipality_code, y.year, count(c.value) as cells
+                from years y
+                left join raw.scb_population_cells c on c.region = y.municipality_code and c.tid::int = y.year
                 group by all order by all""",
             (
                 error(gxe.ExpectColumnValuesToBeBetween, "SCB has cells for every configured municipality "
@@ -128,7 +135,8 @@ def scb_checks(p: Params) -> list[Check]:
                 error(gxe.ExpectColumnValuesToMatchRegex, "configured municipality codes are four digits "
                       "with their leading zero", column="municipality_code", regex=r"^\d{4}$"),
             ),
-            "Every owner municipality of config/region.yml × every year from the first year to the latest loaded.",
+            "Every owner municipality of config/region.yml × every year from its first year with figures "
+            "(at the earliest the configured first year) to the latest loaded.",
         ),
         Check(
             "fct_population", "marts", ("marts.fct_population",),
@@ -154,18 +162,23 @@ def scb_checks(p: Params) -> list[Check]:
         ),
         Check(
             "fct_population_member_coverage", "marts", ("marts.fct_population",),
-            f"""with years as (
-                    select unnest(range({p.population_first_year}, max(year) + 1)) as year from marts.fct_population)
-                select m.municipality_code, y.year, count(f.population) as total_rows
-                from members m cross join years y
-                left join marts.fct_population f on f.region_code = m.municipality_code and f.year = y.year
+            f"""with first_seen as (
+                    select region_code, min(year) as first_year from marts.fct_population group by region_code),
+                years as (
+                    select m.municipality_code,
+                           unnest(range(greatest({p.population_first_year}, coalesce(f.first_year, 0)),
+                                        (select max(year) from marts.fct_population) + 1)) as year
+                    from members m left join first_seen f on f.region_code = m.municipality_code)
+                select y.municipality_code, y.year, count(f.population) as total_rows
+                from years y
+                left join marts.fct_population f on f.region_code = y.municipality_code and f.year = y.year
                      and f.sex = 'total' and f.age_band = 'total'
                 group by all order by all""",
             (
                 error(gxe.ExpectColumnValuesToBeBetween, "every configured municipality has exactly one total "
                       "population in every year", column="total_rows", min_value=1, max_value=1),
             ),
-            "Every owner municipality × every year: one total population row.",
+            "Every owner municipality × every year from its first year with figures: one total population row.",
         ),
         Check(
             "fct_population_year_on_year", "marts", ("marts.fct_population",),
