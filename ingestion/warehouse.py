@@ -129,9 +129,19 @@ def record_files(settings: Settings) -> list[Path]:
     files = []
     for folder in (settings.records_dir, settings.inbox):
         if folder.is_dir():
-            files += sorted(p for p in folder.iterdir()
-                            if p.is_file() and p.suffix.lower() in RECORD_SUFFIXES and not p.name.startswith((".", "~$")))
+            files += sorted(p for p in folder.iterdir() if _is_record_file(folder, p))
     return files
+
+
+def _is_record_file(folder: Path, path: Path) -> bool:
+    """A regular file directly in its folder; a symlink (which could point anywhere on the
+    machine) or anything resolving outside the folder is refused and logged."""
+    if path.name.startswith((".", "~$")) or path.suffix.lower() not in RECORD_SUFFIXES:
+        return False
+    if path.is_symlink() or path.resolve().parent != folder.resolve() or not path.is_file():
+        log.error("records: refused %s: not a regular file inside %s", path.name, folder)
+        return False
+    return True
 
 
 def _record_tables(con, fmts) -> None:

@@ -126,3 +126,18 @@ def test_dag_pushes_the_intake_report_as_one_xcom():
     bag = DagBag(str(PROJECT_DIR / "dags"))
     assert bag.import_errors == {}
     assert bag.dags["monthly_load"].get_task("load_records").multiple_outputs is False
+
+
+def test_inbox_files_cannot_reach_outside_their_folder(settings, tmp_path):
+    """A symlink in the inbox (to a file elsewhere on the machine) is refused, never read or kept."""
+    from ingestion import warehouse
+
+    secret = tmp_path / "outside" / "requests_secret.csv"
+    secret.parent.mkdir()
+    secret.write_text("år;ursprung\n2025;Solna\n", encoding="utf-8")
+    settings.inbox.mkdir(parents=True, exist_ok=True)
+    (settings.inbox / "förfrågningar_link.csv").symlink_to(secret)
+    (settings.inbox / "förfrågningar_dir.csv").mkdir()
+    files = warehouse.record_files(settings)
+    assert all(p.parent.resolve() != secret.parent.resolve() for p in files)
+    assert not any(p.name in ("förfrågningar_link.csv", "förfrågningar_dir.csv") for p in files)
