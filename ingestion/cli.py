@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pendulum
 import typer
-from babel.numbers import format_decimal
 from rich.console import Console
 from rich.table import Table
 
 from ingestion.settings import PROJECT_DIR, Settings, SourceMode
+from report import fmt
 
 app = typer.Typer(add_completion=False, help="FoU Nordväst data warehouse.")
 console = Console(width=110)
@@ -32,17 +32,10 @@ def airflow_env(airflow_home: Path) -> None:
                        stdout=subprocess.DEVNULL)
 
 
-def number(value, pattern: str) -> str:
-    # Swedish digit grouping; a plain space instead of babel's no-break space, for terminals
-    return format_decimal(value, format=pattern, locale="sv_SE").replace("\xa0", " ")
-
-
-def kr(value) -> str:
-    return "–" if value is None else number(value, "#,##0")
-
-
-def pct(value) -> str:
-    return "–" if value is None else number(value, "#,##0.0") + " %"
+def plain(text: str) -> str:
+    """The report's Swedish formats (report/fmt.py) with plain spaces instead of no-break
+    spaces, which terminals and copy-paste handle better."""
+    return text.replace(fmt.NBSP, " ")
 
 
 def print_fees(db: Path, fee_year: int | None = None) -> None:
@@ -60,9 +53,10 @@ def print_fees(db: Path, fee_year: int | None = None) -> None:
     for col in ("Kommun", "Folkmängd", "Föregående år", "Andel", "Förändring", "Kr/inv.", "Avgift (kr)"):
         table.add_column(col, justify="left" if col == "Kommun" else "right")
     for name, pop, prev, share, growth, rate, fee, *_ in rows:
-        table.add_row(name, kr(pop), kr(prev), pct(share), pct(growth),
-                      "–" if rate is None else number(rate, "#,##0.00"), kr(fee))
-    table.add_row("Summa", kr(total[0]), "", "100,0 %", pct(total[2]), "", kr(total[1]), style="bold")
+        table.add_row(name, *(plain(v) for v in (fmt.number(pop), fmt.number(prev), fmt.pct(share),
+                                                   fmt.pct(growth), fmt.number(rate, 2), fmt.number(fee))))
+    table.add_row("Summa", *(plain(v) for v in (fmt.number(total[0]), "", fmt.pct(100), fmt.pct(total[2]), "",
+                                                fmt.number(total[1]))), style="bold")
     console.print(table)
 
 
