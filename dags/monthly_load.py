@@ -68,11 +68,16 @@ def monthly_load():
 
         return pipeline.load_oj(_settings(), landed)
 
-    @task
-    def dbt_build() -> None:
+    @task.short_circuit
+    def dbt_build() -> bool:
+        """dbt build of what changed since the last build. False when nothing changed and the
+        gate, publish and report are current too: Airflow then marks those three skipped, so an
+        unchanged month costs only its extract and load tasks."""
         from ingestion import pipeline
 
-        pipeline.dbt_build(_settings())
+        settings = _settings()
+        built = pipeline.dbt_build(settings)
+        return not built["skipped"] or not pipeline.downstream_is_current(settings)
 
     @task(retries=0)  # failed expectations are data problems: retrying cannot fix them
     def quality_gate() -> dict:

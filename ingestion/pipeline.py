@@ -85,6 +85,21 @@ def dbt_build(settings: Settings) -> dict:
     return {"skipped": plan.skip, "full": plan.full, "changed": plan.changed, "reason": plan.reason}
 
 
+def downstream_is_current(settings: Settings, year: int | None = None) -> bool:
+    """True when the quality gate, publish and the report of `year` (default: last year) all
+    last ran on exactly these inputs: then an unchanged month has nothing left to do after dbt."""
+    from datetime import date
+
+    from ingestion import incremental
+
+    if not settings.published_db.exists():
+        return False
+    fp = incremental.gate_fingerprint(settings)
+    return (incremental.step_is_current(settings, "quality_gate", fp)
+            and incremental.step_is_current(settings, "publish", fp)
+            and incremental.report_is_current(settings, year or date.today().year - 1)[0])
+
+
 def publish(settings: Settings) -> str:
     """Copy the work database for analysts, unless what it holds was published already."""
     from ingestion import incremental

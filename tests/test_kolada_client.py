@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from itertools import product
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -217,3 +218,35 @@ def test_live_mode_raises_when_unreachable(monkeypatch, settings):
     monkeypatch.setenv("FOU_HTTP_RETRIES", "0")
     with pytest.raises(SourceError):
         kolada.extract(Settings())
+
+
+def test_the_same_answers_again_are_not_reloaded_and_a_changed_one_is(settings):
+    import hashlib
+
+    def state():
+        with duckdb.connect(str(settings.work_db), read_only=True) as con:
+            return (con.execute("select count(*), round(sum(value), 3), count(distinct sha256) from raw.kolada_values").fetchone(),
+                    con.execute("select count(*) from raw.kolada_load_runs").fetchone()[0])
+
+    first = oj_load.load(settings, [str(p) for p in kolada.extract(settings)])
+    assert first["values_loaded"] > 0 and not first.get("unchanged")
+    before = state()
+    again = oj_load.load(settings, [str(p) for p in kolada.extract(settings)])
+    assert again["unchanged"] and again["values_loaded"] == 0
+    assert state() == before  # same rows, and no load run logged for a load that did nothing
+
+    # a revised answer (one value changed): its KPIs are loaded again, with the new value
+    landed = [str(p) for p in kolada.extract(settings)]
+    answer = next(p for p in map(Path, landed) if p.parent.name == "data")
+    body = json.loads(answer.read_text(encoding="utf-8"))
+    first_value = next(v for obj in body["values"] for v in obj["values"] if v["value"] is not None)
+    first_value["value"] = 12345.5
+    raw = json.dumps(body).encode("utf-8")
+    revised = answer.with_name(f"{hashlib.sha256(raw).hexdigest()}.json")
+    revised.write_bytes(raw)
+    meta = json.loads(answer.with_suffix(".meta.json").read_text(encoding="utf-8"))
+    revised.with_suffix(".meta.json").write_text(json.dumps({**meta, "sha256": revised.stem}), encoding="utf-8")
+    changed = oj_load.load(settings, [revised.as_posix() if p == str(answer) else p for p in landed])
+    assert not changed.get("unchanged") and changed["values_loaded"] == before[0][0]
+    with duckdb.connect(str(settings.work_db), read_only=True) as con:
+        assert con.execute("select count(*) from raw.kolada_values where value = 12345.5").fetchone()[0] == 1
