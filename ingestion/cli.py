@@ -22,7 +22,9 @@ console = Console(width=110)
 
 def airflow_env(airflow_home: Path) -> None:
     """Local Airflow: SQLite metadata in airflow_home, this project's dags/, no examples."""
-    os.environ.setdefault("AIRFLOW_HOME", str(airflow_home))
+    # absolute: dbt runs in the warehouse folder (ingestion/pipeline.py) and a relative SQLite
+    # path would then point elsewhere
+    os.environ.setdefault("AIRFLOW_HOME", str(airflow_home.resolve()))
     os.environ.setdefault("AIRFLOW__CORE__DAGS_FOLDER", str(PROJECT_DIR / "dags"))
     os.environ.setdefault("AIRFLOW__CORE__LOAD_EXAMPLES", "False")
     os.environ.setdefault("AIRFLOW__CORE__UNIT_TEST_MODE", "False")
