@@ -11,7 +11,6 @@ import json
 import math
 import os
 import sys
-from itertools import product
 from pathlib import Path
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -19,38 +18,11 @@ sys.path.insert(0, str(PROJECT_DIR))
 sys.path.insert(0, str(PROJECT_DIR / "tests"))
 
 from fake_scb import FakeScb  # noqa: E402
-from fakeserver import Call, FakeServer, Reply  # noqa: E402
+from fake_kolada import FakeKolada  # noqa: E402
+from fakeserver import FakeServer  # noqa: E402
 
 WINDOW_S = 10.0
 MAX_CALLS = 30
-
-
-class PrefixServer(FakeServer):
-    """Kolada's data paths vary with the ids asked; route every /v3/data/... to one handler."""
-
-    def __init__(self, data_handler):
-        super().__init__()
-        self.data_handler = data_handler
-
-    def _reply(self, call: Call) -> Reply:
-        if call.path.startswith("/v3/data/"):
-            return self.data_handler(call)
-        return super()._reply(call)
-
-
-def kolada_data(server: PrefixServer, per_page: int = 5000):
-    def handle(call: Call) -> Reply:
-        parts = call.path.split("/")[3:]
-        seg = {parts[i]: parts[i + 1].split(",") for i in range(0, len(parts), 2)}
-        values = [{"kpi": k, "municipality": m, "period": int(y),
-                   "values": [{"gender": "T", "count": 1, "status": "", "value": 1.0}]}
-                  for k, m, y in product(seg["kpi"], seg["municipality"], seg["year"])]
-        page = int((call.query.get("page") or ["1"])[0])
-        chunk = values[(page - 1) * per_page: page * per_page]
-        more = page * per_page < len(values)
-        nxt = f"{server.url}{call.path}?page={page + 1}&per_page={per_page}" if more else None
-        return Reply(200, {"count": len(chunk), "values": chunk, "next_url": nxt, "previous_url": None})
-    return handle
 
 
 def max_in_window(times: list[float], window: float = WINDOW_S) -> int:
@@ -105,12 +77,8 @@ def run(data_dir: Path, region_config: Path | None = None) -> dict:
             "seconds": round(max(c.at for c in calls) - min(c.at for c in calls), 1),
         }
 
-    server = PrefixServer(None)
-    server.data_handler = kolada_data(server)
-    with server:
-        for entity in kolada.METADATA:
-            body = json.loads((kolada.SNAPSHOT / f"{entity}.json").read_text(encoding="utf-8"))["response"]
-            server.route("GET", f"/v3/{entity}", Reply(200, body))
+    with FakeServer() as server:
+        FakeKolada(server)
         os.environ["FOU_KOLADA_BASE_URL"] = f"{server.url}/v3"
         settings = Settings()
         kolada.extract(settings)

@@ -45,6 +45,7 @@ class FakeServer:
 
     def __init__(self) -> None:
         self.routes: dict[tuple[str, str], Handler | list[Reply]] = {}
+        self.prefix_routes: dict[tuple[str, str], Handler] = {}  # for paths that carry ids
         self.calls: list[Call] = []
         self._lock = threading.Lock()
         outer = self
@@ -93,8 +94,14 @@ class FakeServer:
     def route(self, method: str, path: str, handler: Handler | Reply | list[Reply]) -> None:
         self.routes[(method, path)] = [handler] if isinstance(handler, Reply) else handler
 
+    def route_prefix(self, method: str, prefix: str, handler: Handler) -> None:
+        """Every path starting with `prefix` (when no exact route matches) goes to `handler`."""
+        self.prefix_routes[(method, prefix)] = handler
+
     def _reply(self, call: Call) -> Reply:
-        target = self.routes.get((call.method, call.path))
+        target = self.routes.get((call.method, call.path)) or next(
+            (h for (m, prefix), h in self.prefix_routes.items() if m == call.method and call.path.startswith(prefix)),
+            None)
         if target is None:
             return Reply(404, {"error": f"no route for {call.method} {call.path}"})
         if callable(target):

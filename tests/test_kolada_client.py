@@ -9,6 +9,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from fake_kolada import FakeKolada, segments
 from fakeserver import Call, Reply
 from ingestion import kolada, oj_load
 from ingestion.http import SourceError
@@ -20,27 +21,6 @@ def live_settings(fake_server, monkeypatch, mode="live") -> Settings:
     monkeypatch.setenv("FOU_SOURCE_MODE", mode)
     monkeypatch.setenv("FOU_KOLADA_BASE_URL", f"{fake_server.url}/v3")
     return Settings()
-
-
-def segments(call: Call) -> dict[str, list[str]]:
-    """/v3/data/kpi/A,B/municipality/X/year/2024 → {kpi: [A, B], municipality: [X], year: [2024]}"""
-    parts = call.path.split("/")[3:]
-    return {parts[i]: parts[i + 1].split(",") for i in range(0, len(parts), 2)}
-
-
-def fake_data(call: Call) -> Reply:
-    """A v3 data answer with one T value per requested KPI × place × year (value = year − 2000)."""
-    seg = segments(call)
-    values = [{"kpi": k, "municipality": m, "period": int(y),
-               "values": [{"gender": "T", "count": 1, "status": "", "value": int(y) - 2000}]}
-              for k, m, y in product(seg["kpi"], seg["municipality"], seg["year"])]
-    return Reply(200, {"count": len(values), "values": values, "next_url": None, "previous_url": None})
-
-
-def serve_metadata(fake_server) -> None:
-    for entity in kolada.METADATA:
-        body = json.loads((kolada.SNAPSHOT / f"{entity}.json").read_text(encoding="utf-8"))["response"]
-        fake_server.route("GET", f"/v3/{entity}", Reply(200, body))
 
 
 def test_chunks_and_path_respect_the_25_id_limit():
@@ -82,32 +62,15 @@ def test_data_is_batched_25_ids_per_segment_never_one_call_per_value(fake_server
     kpis = [f"U{i:05d}" for i in range(30)]
     munis = [f"{i:04d}" for i in range(100, 160)]
     years = [2021, 2022, 2023]
-    calls_seen: list[Call] = []
-
-    def handler(call: Call) -> Reply:
-        calls_seen.append(call)
-        return fake_data(call)
-
-    client = kolada.KoladaClient(live_settings(fake_server, monkeypatch))
-    client.http.request = _routing(fake_server, handler, client.http.request)
-    pages = client.data(kpis, munis, years)
+    fake = FakeKolada(fake_server)
+    pages = kolada.KoladaClient(live_settings(fake_server, monkeypatch)).data(kpis, munis, years)
     # 30 KPIs → 2 batches, 60 places → 3 batches, 3 years → 1: six calls for 5 400 values
-    assert len(calls_seen) == 6
-    for call in calls_seen:
+    assert len(fake.data_calls) == 6
+    for call in fake.data_calls:
         seg = segments(call)
         assert all(0 < len(seg[s]) <= 25 for s in ("kpi", "municipality", "year"))
     got = {(v["kpi"], v["municipality"], v["period"]) for p in pages for v in p.json()["values"]}
     assert got == set(product(kpis, munis, years))
-
-
-def _routing(fake_server, handler, request):
-    """The fake server routes exact paths; data paths vary, so each is routed to `handler`
-    just before the client's real request goes out over HTTP."""
-    def wrapped(method, path_or_url, params=None, json_body=None):
-        if path_or_url.startswith("data/"):
-            fake_server.route(method, "/v3/" + path_or_url, handler)
-        return request(method, path_or_url, params=params, json_body=json_body)
-    return wrapped
 
 
 def test_429_is_retried_after_the_retry_after_delay(fake_server, monkeypatch, settings):
@@ -129,23 +92,14 @@ def test_429_that_never_ends_fails_with_a_source_error(fake_server, monkeypatch,
 
 
 def live_extract(fake_server, monkeypatch, failing_kpi: str | None = None):
-    serve_metadata(fake_server)
-    data_calls: list[Call] = []
-
-    def handler(call: Call) -> Reply:
-        data_calls.append(call)
+    def fail(call):
         if failing_kpi and failing_kpi in segments(call)["kpi"]:
             return Reply(400, {"error": "bad request"})  # 4xx: not retried
-        return fake_data(call)
+        return None
 
+    fake = FakeKolada(fake_server, fail=fail)
     settings = live_settings(fake_server, monkeypatch)
-    original = kolada.KoladaClient.__init__
-
-    def init(self, s):
-        original(self, s)
-        self.http.request = _routing(fake_server, handler, self.http.request)
-    monkeypatch.setattr(kolada.KoladaClient, "__init__", init)
-    return settings, kolada.extract(settings), data_calls
+    return settings, kolada.extract(settings), fake.data_calls
 
 
 def test_live_extract_a_failing_batch_does_not_stop_the_others(fake_server, monkeypatch, settings):
@@ -187,14 +141,8 @@ def test_live_extract_a_failing_batch_does_not_stop_the_others(fake_server, monk
 
 def test_every_batch_failing_raises(fake_server, monkeypatch, settings):
     cfg = kolada.load_catalogue()
-    serve_metadata(fake_server)
+    FakeKolada(fake_server, fail=lambda call: Reply(400, {"error": "no"}))
     settings = live_settings(fake_server, monkeypatch)
-    original = kolada.KoladaClient.__init__
-
-    def init(self, s):
-        original(self, s)
-        self.http.request = _routing(fake_server, lambda call: Reply(400, {"error": "no"}), self.http.request)
-    monkeypatch.setattr(kolada.KoladaClient, "__init__", init)
     with pytest.raises(SourceError, match="every KPI failed"):
         kolada.extract(settings)
     assert len(cfg["kpis"]) > 25
