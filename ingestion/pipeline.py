@@ -55,7 +55,8 @@ def dbt(settings: Settings, *args: str) -> None:
     finally:
         _close_dbt_duckdb()
     if not result.success:
-        raise RuntimeError(f"dbt {' '.join(args)} failed: {result.exception or 'see the test and model errors above'}")
+        options = f" ({' '.join(args[1:])})" if len(args) > 1 else ""
+        raise RuntimeError(f"dbt {args[0]} failed{options}: {result.exception or 'see the test and model errors above'}")
     _share_parse_cache(own_cache)
 
 
