@@ -41,6 +41,11 @@ def test_dag_order_extract_land_load_build_publish(dagbag):
     build_upstream = dag.get_task("dbt_build").get_flat_relative_ids(upstream=True)
     assert {"extract_population", "load_population", "load_records"} <= build_upstream
     assert "dbt_build" in dag.get_task("publish").get_flat_relative_ids(upstream=True)
+    # an unchanged month: dbt_build short-circuits, so Airflow skips the gate, publish and report
+    from airflow.providers.standard.operators.python import ShortCircuitOperator
+
+    assert isinstance(dag.get_task("dbt_build"), ShortCircuitOperator)
+    assert {"quality_gate", "publish", "build_report"} <= dag.get_task("dbt_build").get_flat_relative_ids()
 
 
 def test_main_command_runs_the_dag_offline_end_to_end(tmp_path):

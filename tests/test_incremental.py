@@ -50,6 +50,17 @@ def test_nothing_changed_skips_dbt_gate_and_publish(built):
     assert settings.published_db.stat().st_mtime_ns == published  # not copied again
 
 
+def test_an_unchanged_month_has_nothing_left_after_dbt_once_the_report_is_built(built):
+    """What the DAG's short-circuit asks: are the gate, publish and the report current?"""
+    settings = built
+    assert not pipeline.downstream_is_current(settings)  # no report built yet
+    pipeline.build_report(settings)
+    run_loads(settings)
+    assert pipeline.dbt_build(settings)["skipped"]
+    assert pipeline.downstream_is_current(settings)
+    assert not pipeline.downstream_is_current(settings, year=2019)  # another year's report is not built
+
+
 def test_a_new_record_file_rebuilds_the_records_marts_only(built):
     settings = built
     before = work(settings, "select n_requests from marts.fct_request_totals where year = 2026")
