@@ -37,11 +37,22 @@ TARGETS = {"dag_s": 30.0, "overhead_ratio": 1.5, "national_dbt_s": 60.0, "nation
            "incremental_ratio": 0.20}
 
 
+def cpu_probe_s() -> float:
+    """Seconds for 20 M additions in plain Python: this machine's speed varied by ~30 % between
+    runs of the same code, so each result carries it, taken at start and end."""
+    t = time.perf_counter()
+    total = 0
+    for i in range(20_000_000):
+        total += i
+    return round(time.perf_counter() - t, 2)
+
+
 def machine() -> dict:
     import psutil
 
     return {"cores": os.cpu_count(), "memory_gib": round(psutil.virtual_memory().total / 2**30, 1),
             "python": platform.python_version(), "platform": platform.platform(),
+            "cpu_probe_s_at_start": cpu_probe_s(),
             "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
             "when": datetime.now(timezone.utc).isoformat(timespec="seconds")}
 
@@ -265,7 +276,8 @@ def requests(work: Path) -> dict:
 def markdown(r: dict) -> str:
     m = r["machine"]
     L = [f"Machine: {m['cores']} cores, {m['memory_gib']} GiB, Python {m['python']}; load average at start "
-         f"{m['load_average_at_start']}, at end {m.get('load_average_at_end')}; {m['when']}.", ""]
+         f"{m['load_average_at_start']}, at end {m.get('load_average_at_end')}; CPU probe (20 M Python additions) "
+         f"{m.get('cpu_probe_s_at_start')} s at start, {m.get('cpu_probe_s_at_end')} s at end; {m['when']}.", ""]
     if "stages" in r:
         L += ["### Offline monthly load, stage by stage (8 municipalities, bundled snapshot, new data dir)", "",
               "| stage | wall s | peak RSS MiB |", "|---|---:|---:|"]
@@ -375,6 +387,7 @@ def main() -> None:
             r[name] = fn()
             print(f"[bench] {name} done in {time.perf_counter() - t:.0f} s", flush=True)
     r["machine"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
+    r["machine"]["cpu_probe_s_at_end"] = cpu_probe_s()
     a.out.mkdir(parents=True, exist_ok=True)
     (a.out / "latest.json").write_text(json.dumps(r, indent=2, ensure_ascii=False), encoding="utf-8")
     md = markdown(r)
