@@ -117,7 +117,8 @@ def report(
     pdf: bool = typer.Option(True, help="also write the PDF (--no-pdf: HTML only)"),
 ) -> None:
     """Build the steering-group report (Swedish, HTML + PDF) from the published warehouse."""
-    from report.build import build, latest_complete_year
+    from report import latest_complete_year
+    from report.build import build
 
     if data_dir:
         os.environ["FOU_DATA_DIR"] = str(data_dir.resolve())

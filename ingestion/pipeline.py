@@ -86,24 +86,18 @@ def dbt_build(settings: Settings) -> dict:
     return {"skipped": plan.skip, "full": plan.full, "changed": plan.changed, "reason": plan.reason}
 
 
-def report_year() -> int:
-    """The report the monthly load builds: last year's, the latest complete one."""
-    from datetime import date
-
-    return date.today().year - 1
-
-
 def downstream_is_current(settings: Settings, year: int | None = None) -> bool:
-    """True when the quality gate, publish and the report of `year` (default: report_year())
+    """True when the quality gate, publish and the report of `year` (default: last year)
     all last ran on exactly these inputs: then an unchanged month has nothing left after dbt."""
     from ingestion import incremental
+    from report import latest_complete_year
 
     if not settings.published_db.exists():
         return False
     fp = incremental.gate_fingerprint(settings)
     return (incremental.step_is_current(settings, "quality_gate", fp)
             and incremental.step_is_current(settings, "publish", fp)
-            and incremental.report_is_current(settings, year or report_year())[0])
+            and incremental.report_is_current(settings, year or latest_complete_year())[0])
 
 
 def publish(settings: Settings) -> str:
@@ -120,14 +114,15 @@ def publish(settings: Settings) -> str:
 
 
 def build_report(settings: Settings, year: int | None = None) -> list[str]:
-    """The steering-group report of `year` (default: last year, report.build's latest complete
+    """The steering-group report of `year` (default: last year, report.latest_complete_year's
     year), unless it was built from this very published file by the same report code
     (ingestion/incremental.py). Checked before importing the report code, a slow import."""
     import json
 
     from ingestion import incremental
+    from report import latest_complete_year
 
-    year = year or report_year()
+    year = year or latest_complete_year()
     current, state_path, state = incremental.report_is_current(settings, year)
     if current:
         log.info("report: skipped, it was built from the same published database")

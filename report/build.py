@@ -23,10 +23,6 @@ GENERATED_NOTICE = "genererade värden, inte officiell statistik"
 QUARTILE_FILL = {"green": "#b9e0b0", "yellow": "#fbe6a2", "red": "#f3b3ad", "grey": "#e3e3e3"}
 
 
-def latest_complete_year(today: date | None = None) -> int:
-    return (today or date.today()).year - 1
-
-
 def swedish_key(name: str) -> str:
     """Sort as in Swedish: å, ä, ö after z; 'Upplands-Bro' before 'Upplands Väsby' as in the plans."""
     return name.casefold().replace("-", " ").translate(str.maketrans({"å": "{", "ä": "|", "ö": "}"}))
