@@ -38,8 +38,8 @@ TARGETS = {"dag_s": 30.0, "overhead_ratio": 1.5, "national_dbt_s": 60.0, "nation
 
 
 def cpu_probe_s() -> float:
-    """Seconds for 20 M additions in plain Python: this machine's speed varied by ~30 % between
-    runs of the same code, so each result carries it, taken at start and end."""
+    """Seconds for 20 M additions in plain Python: this machine's speed varied by up to ~50 %
+    between runs of the same code, so each result carries it, taken at start and end."""
     t = time.perf_counter()
     total = 0
     for i in range(20_000_000):
@@ -352,7 +352,7 @@ def markdown(r: dict) -> str:
 
 def overhead_lines(r: dict) -> list[str]:
     """Airflow's overhead: the DAG's run minus the same stages run without Airflow, against the
-    plain dbt build; and the targets."""
+    plain dbt build, without and with Airflow's start-up."""
     d, st, dbt = r["dag"], r["stages"]["stages"]["sum_of_stages"]["seconds"], r["dbt"]["seconds"]
     own = round(d["seconds"] - st, 2)
     with_startup = round(d["seconds_with_airflow_startup"] - st, 2)
