@@ -18,32 +18,33 @@ $(VENV)/.synced: $(UV) pyproject.toml uv.lock
 
 ## run: the monthly load on the bundled snapshot (offline), into ./data
 run: $(VENV)/.synced
-	FOU_SOURCE_MODE=$${FOU_SOURCE_MODE:-snapshot} $(VENV)/bin/python -m ingestion.cli run
+	FOU_SOURCE_MODE=$${FOU_SOURCE_MODE:-snapshot} $(VENV)/bin/fou run
 
-## test: the whole test suite
+## test: lint and format check (ruff), then the whole test suite
 test: $(VENV)/.synced
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
 
 ## fees: print the fee table of the latest invoiced year from the published warehouse
 fees: $(VENV)/.synced
-	$(VENV)/bin/python -m ingestion.cli fees
+	$(VENV)/bin/fou fees
 
 ## report: the steering-group report (HTML + PDF) from the published warehouse, e.g. make report YEAR=2025
 report: $(VENV)/.synced
-	$(VENV)/bin/python -m ingestion.cli report $(if $(YEAR),--year $(YEAR))
+	$(VENV)/bin/fou report $(if $(YEAR),--year $(YEAR))
 
 ## sql: a read-only SQL shell on the published warehouse
 sql: $(VENV)/.synced
-	$(VENV)/bin/python -m ingestion.cli sql
+	$(VENV)/bin/fou sql
 
 ## docs: dbt docs (catalog and manifest with every mart column described) into data/dbt_target
 docs: $(VENV)/.synced
-	$(VENV)/bin/python -c "from ingestion.pipeline import dbt; from ingestion.settings import Settings; dbt(Settings(), 'docs', 'generate')"
-	@echo "dbt docs in data/dbt_target; browse them with: $(VENV)/bin/python -m http.server -d data/dbt_target 8080"
+	$(VENV)/bin/fou docs
 
 ## bench: benchmarks of the monthly load (docs/benchmarks.md); figures in data/benchmarks/latest.{json,md}
 bench: $(VENV)/.synced
-	$(VENV)/bin/python benchmarks/run.py $(BENCH_ARGS)
+	$(VENV)/bin/python -m benchmarks.run $(BENCH_ARGS)
 
 clean:
 	rm -rf data .pytest_cache

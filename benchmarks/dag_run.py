@@ -6,18 +6,17 @@ task's duration as Airflow recorded it. Interpreter start-up and the `airflow db
 new data dir are not counted.
 
     python benchmarks/dag_run.py --data-dir /tmp/x"""
+
 from __future__ import annotations
 
 import argparse
 import json
 import os
 import resource
-import sys
 import time
 from pathlib import Path
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(PROJECT_DIR))
 
 
 def warm_execution_api() -> None:
@@ -60,13 +59,22 @@ def main() -> None:
             tasks[ti.task_id] = {"state": str(ti.state), "seconds": round(ti.duration or 0.0, 3)}
     except Exception as exc:  # noqa: BLE001 - per-task figures are a bonus, the total is what counts
         tasks = {"error": str(exc)}
-    print(json.dumps({
-        "seconds": round(seconds, 3), "dagbag_s": round(dagbag_s, 3), "execution_api_s": round(api_s, 3),
-        "airflow_startup_s": round(dagbag_s + api_s, 3), "seconds_with_airflow_startup": round(dagbag_s + api_s + seconds, 3),
-        "setup_s": round(started - started_process, 3),
-        "peak_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
-        "state": str(getattr(dag_run, "state", "unknown")), "tasks": tasks,
-    }), flush=True)
+    print(
+        json.dumps(
+            {
+                "seconds": round(seconds, 3),
+                "dagbag_s": round(dagbag_s, 3),
+                "execution_api_s": round(api_s, 3),
+                "airflow_startup_s": round(dagbag_s + api_s, 3),
+                "seconds_with_airflow_startup": round(dagbag_s + api_s + seconds, 3),
+                "setup_s": round(started - started_process, 3),
+                "peak_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+                "state": str(getattr(dag_run, "state", "unknown")),
+                "tasks": tasks,
+            }
+        ),
+        flush=True,
+    )
 
 
 if __name__ == "__main__":

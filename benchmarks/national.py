@@ -21,21 +21,22 @@ all-ages total cell is the sum of the generated ages, so the series adds up like
 Kolada needs nothing here: the bundled generated ÖJ values already cover every municipality.
 
     python benchmarks/national.py --out /tmp/bench/gen   # writes all three sizes"""
+
 from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
 
 import numpy as np
 import yaml
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(PROJECT_DIR))
+from ingestion.scb import extract as scb_extract
+from ingestion.scb import jsonstat
+from ingestion.scb.client import cell_count, split_selection
+from ingestion.settings import SNAPSHOT_DIR, PopulationTable
 
-from ingestion import jsonstat, scb  # noqa: E402
-from ingestion.settings import SNAPSHOT_DIR  # noqa: E402
+PROJECT_DIR = Path(__file__).resolve().parent.parent
 
 SEED = 20260907
 FETCHED_AT = "2026-09-01T00:00:00Z"  # fixed, so the files are reproducible
@@ -106,16 +107,17 @@ def answer(meta: dict, part: dict[str, list[str]], totals: dict, rng: np.random.
     body["dimension"] = {}
     for d in dims:
         src = meta["dimension"][d]
-        cat = {"index": {c: i for i, c in enumerate(part[d])},
-               "label": {c: src["category"]["label"].get(c, c) for c in part[d]}}
+        cat = {
+            "index": {c: i for i, c in enumerate(part[d])},
+            "label": {c: src["category"]["label"].get(c, c) for c in part[d]},
+        }
         if "unit" in src["category"]:
             cat["unit"] = {c: src["category"]["unit"][c] for c in part[d] if c in src["category"]["unit"]}
         body["dimension"][d] = {"label": src.get("label", d), "category": cat}
     values = np.zeros(body["size"], dtype=np.float64)
     civil_codes = ["OG", "G", "SK", "ÄNKL"]
     # position of each asked age among 0..100, or 101 for the all-ages total
-    pos = np.array([int(a.rstrip("+1") or 100) if "+" in a else int(a) if a.isdigit() else 101
-                    for a in part["Alder"]])
+    pos = np.array([int(a.rstrip("+1") or 100) if "+" in a else int(a) if a.isdigit() else 101 for a in part["Alder"]])
     shares = civil_shares(AGES)
     for ri, region in enumerate(part["Region"]):
         for ti, year in enumerate(part["Tid"]):
@@ -132,7 +134,7 @@ def answer(meta: dict, part: dict[str, list[str]], totals: dict, rng: np.random.
                     civ = 1.0 if civil == "SC" else shares[:, civil_codes.index(civil)]
                     per_age = total * (1.0 if sex == "TotSa" else 0.5) * PROFILE * civ
                     per_age = np.rint(per_age * rng.uniform(0.99, 1.01, 101))
-                    values[tuple(idx)] = np.append(per_age, per_age.sum())[pos]   # the total adds up
+                    values[tuple(idx)] = np.append(per_age, per_age.sum())[pos]  # the total adds up
     body["value"] = [None if np.isnan(v) else int(v) for v in values.ravel()]
     return body
 
@@ -143,23 +145,33 @@ def write_scb(out: Path, cfg: dict, max_cells: int = 150_000) -> dict[str, dict]
     rng = np.random.default_rng(SEED)
     regions = sorted(cfg["region"]["members"]) + [cfg["region"]["county_code"], "00"]
     stats = {}
-    for table in cfg["population"]["tables"]:
-        name = table["table"]
+    for table in (PopulationTable(**t) for t in cfg["population"]["tables"]):
+        name = table.table
         rec = real_metadata(name)
-        folder = out / "scb" / name   # laid out like ingestion/snapshots/ (scb/<table>/)
+        folder = out / "scb" / name  # laid out like ingestion/snapshots/ (scb/<table>/)
         folder.mkdir(parents=True, exist_ok=True)
-        (folder / "metadata.json").write_text(json.dumps({**rec, "provenance": "snapshot"}, ensure_ascii=False),
-                                              encoding="utf-8")
-        selection = scb.population_selection(rec["response"], table, regions)
-        parts = scb.split_selection(selection, max_cells)
+        (folder / "metadata.json").write_text(
+            json.dumps({**rec, "provenance": "snapshot"}, ensure_ascii=False), encoding="utf-8"
+        )
+        selection = scb_extract.population_selection(rec["response"], table, regions)
+        parts = split_selection(selection, max_cells)
         for i, part in enumerate(parts):
             body = answer(rec["response"], part, totals, rng)
-            record = {"kind": "data", "table": name, "lang": "sv", "notice": NOTICE,
-                      "url": f"https://statistikdatabasen.scb.se/api/v2/tables/{name}/data?lang=sv&outputFormat=json-stat2",
-                      "selection": part, "fetchedAt": FETCHED_AT, "provenance": "generated", "response": body}
-            (folder / f"generated_{i:04d}.json").write_text(json.dumps(record, ensure_ascii=False,
-                                                                       separators=(",", ":")), encoding="utf-8")
-        stats[name] = {"cells": scb.cell_count(selection), "calls": len(parts)}
+            record = {
+                "kind": "data",
+                "table": name,
+                "lang": "sv",
+                "notice": NOTICE,
+                "url": f"https://statistikdatabasen.scb.se/api/v2/tables/{name}/data?lang=sv&outputFormat=json-stat2",
+                "selection": part,
+                "fetchedAt": FETCHED_AT,
+                "provenance": "generated",
+                "response": body,
+            }
+            (folder / f"generated_{i:04d}.json").write_text(
+                json.dumps(record, ensure_ascii=False, separators=(",", ":")), encoding="utf-8"
+            )
+        stats[name] = {"cells": cell_count(selection), "calls": len(parts)}
     return stats
 
 
@@ -172,12 +184,16 @@ def generate(out: Path, sizes=SIZES) -> dict[int, dict]:
         done = out / f"snapshot_{n}" / "done.json"
         if not done.exists():
             out.mkdir(parents=True, exist_ok=True)
-            cfg_path.write_text(f"# {NOTICE}\n" + yaml.safe_dump(cfg, allow_unicode=True, sort_keys=False),
-                                encoding="utf-8")
+            cfg_path.write_text(
+                f"# {NOTICE}\n" + yaml.safe_dump(cfg, allow_unicode=True, sort_keys=False), encoding="utf-8"
+            )
             stats = write_scb(out / f"snapshot_{n}", cfg)
             done.write_text(json.dumps(stats), encoding="utf-8")
-        result[n] = {"config": str(cfg_path), "snapshot": str(out / f"snapshot_{n}"),
-                     "scb": json.loads(done.read_text(encoding="utf-8"))}
+        result[n] = {
+            "config": str(cfg_path),
+            "snapshot": str(out / f"snapshot_{n}"),
+            "scb": json.loads(done.read_text(encoding="utf-8")),
+        }
     return result
 
 

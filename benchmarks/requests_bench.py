@@ -5,6 +5,7 @@ SCB: the real client (/config limits, metadata, POST data split at maxDataCells)
 tests/fake_scb.py with SCB's real limits (150 000 cells, 30 calls per 10 s) and the real
 years 1968–2024 / 2025. Kolada: the real client against a fake v3 API (metadata from the
 bundled snapshot, data answers for every asked KPI × place × year, paged at 5 000)."""
+
 from __future__ import annotations
 
 import json
@@ -13,13 +14,11 @@ import os
 import sys
 from pathlib import Path
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(PROJECT_DIR))
-sys.path.insert(0, str(PROJECT_DIR / "tests"))
+from tests.support.fake_kolada import FakeKolada
+from tests.support.fake_scb import FakeScb
+from tests.support.fakeserver import FakeServer
 
-from fake_scb import FakeScb  # noqa: E402
-from fake_kolada import FakeKolada  # noqa: E402
-from fakeserver import FakeServer  # noqa: E402
+PROJECT_DIR = Path(__file__).resolve().parent.parent
 
 WINDOW_S = 10.0
 MAX_CALLS = 30
@@ -41,7 +40,8 @@ def run(data_dir: Path, region_config: Path | None = None) -> dict:
     os.environ["FOU_SOURCE_MODE"] = "live"
     if region_config:
         os.environ["FOU_REGION_CONFIG"] = str(region_config)
-    from ingestion import kolada, scb
+    from ingestion.kolada import extract as kolada_extract
+    from ingestion.scb import extract as scb_extract
     from ingestion.settings import Settings
 
     years638 = [str(y) for y in range(1968, 2025)]
@@ -50,7 +50,7 @@ def run(data_dir: Path, region_config: Path | None = None) -> dict:
         FakeScb(server, years638=years638, years5557=("2025",), max_calls=MAX_CALLS, window_s=int(WINDOW_S))
         os.environ["FOU_SCB_BASE_URL"] = server.url
         settings = Settings()
-        scb.extract_population(settings)
+        scb_extract.extract_population(settings)
         calls = server.calls
         data_calls = [json.loads(c.body)["selection"] for c in calls if c.method == "POST"]
         tables = {}
@@ -61,14 +61,15 @@ def run(data_dir: Path, region_config: Path | None = None) -> dict:
                 tables[t]["calls"] += 1
                 sel = json.loads(c.body)["selection"]
                 tables[t]["cells"] += math.prod(len(s["valueCodes"]) for s in sel)
-        cfg = settings.region
-        n_regions = len(cfg["region"]["members"]) + 2
-        for t, v in tables.items():
+        n_regions = len(settings.members) + 2
+        for v in tables.values():
             v["floor"] = math.ceil(v["cells"] / 150_000)
         years = {"TAB638": 57, "TAB5557": 1}
         out["scb"] = {
-            "calls_total": len(calls), "data_calls": len(data_calls),
-            "other_calls": len(calls) - len(data_calls), "tables": tables,
+            "calls_total": len(calls),
+            "data_calls": len(data_calls),
+            "other_calls": len(calls) - len(data_calls),
+            "tables": tables,
             "floor_data_calls": sum(v["floor"] for v in tables.values()),
             # a naive client: one call per region and year (all ages, sexes, statuses in it)
             "naive_data_calls": sum(n_regions * years[t] for t in tables),
@@ -81,21 +82,28 @@ def run(data_dir: Path, region_config: Path | None = None) -> dict:
         FakeKolada(server)
         os.environ["FOU_KOLADA_BASE_URL"] = f"{server.url}/v3"
         settings = Settings()
-        kolada.extract(settings)
+        kolada_extract.extract(settings)
         calls = server.calls
         data = [c for c in calls if c.path.startswith("/v3/data/")]
-        cat = kolada.load_catalogue()
-        n_kpis = len(cat["kpis"])
+        cat = settings.kpis
+        n_kpis = len(cat.kpis)
         from datetime import date
-        n_years = date.today().year - int(cat["first_year"]) + 1
+
+        n_years = date.today().year - cat.first_year + 1
         n_places = 290 + 2
         values = n_kpis * n_places * n_years
         out["kolada"] = {
-            "calls_total": len(calls), "data_calls": len(data), "metadata_calls": len(calls) - len(data),
-            "kpis": n_kpis, "places": n_places, "years": n_years, "values_asked": values,
+            "calls_total": len(calls),
+            "data_calls": len(data),
+            "metadata_calls": len(calls) - len(data),
+            "kpis": n_kpis,
+            "places": n_places,
+            "years": n_years,
+            "values_asked": values,
             # floor: 25 ids per segment for each of kpi, municipality, year, and 5 000 values a page
-            "floor_data_calls": max(math.ceil(n_kpis / 25) * math.ceil(n_places / 25) * math.ceil(n_years / 25),
-                                    math.ceil(values / 5000)),
+            "floor_data_calls": max(
+                math.ceil(n_kpis / 25) * math.ceil(n_places / 25) * math.ceil(n_years / 25), math.ceil(values / 5000)
+            ),
             "naive_data_calls": n_kpis * n_places * n_years,  # one KPI, one place, one year per call
             "naive_per_municipality_year": n_places * n_years,  # all KPIs (≤25 a call) per place and year
             "max_calls_in_10s": max_in_window([c.at for c in calls]),

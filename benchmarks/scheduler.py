@@ -5,19 +5,18 @@ and prints one JSON line per run: wall seconds from trigger to end, the run's ow
 each task's duration as Airflow recorded it.
 
     python benchmarks/scheduler.py --work /tmp/fou-bench/scheduler"""
+
 from __future__ import annotations
 
 import argparse
 import json
-import sys
 import time
 from datetime import datetime
 from pathlib import Path
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(PROJECT_DIR / "tests"))
+from tests.support.standalone import standalone
 
-from standalone import standalone  # noqa: E402
+PROJECT_DIR = Path(__file__).resolve().parent.parent
 
 
 def seconds_between(a: str, b: str) -> float:
@@ -39,11 +38,19 @@ def main() -> None:
             run = airflow.finish(run_url)
             wall = time.perf_counter() - t
             tasks = {ti["task_id"]: round(ti["duration"] or 0.0, 3) for ti in airflow.task_instances(run_url)}
-            print(json.dumps({"run": "full" if i == 0 else "unchanged", "state": run["state"],
-                              "trigger_to_end_s": round(wall, 3),
-                              "run_s": seconds_between(run["start_date"], run["end_date"]),
-                              "queued_s": seconds_between(run["queued_at"], run["start_date"]),
-                              "tasks": tasks}), flush=True)
+            print(
+                json.dumps(
+                    {
+                        "run": "full" if i == 0 else "unchanged",
+                        "state": run["state"],
+                        "trigger_to_end_s": round(wall, 3),
+                        "run_s": seconds_between(run["start_date"], run["end_date"]),
+                        "queued_s": seconds_between(run["queued_at"], run["start_date"]),
+                        "tasks": tasks,
+                    }
+                ),
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

@@ -8,17 +8,16 @@ allocates outside Python's allocator, so tracemalloc would not see it; RSS does.
     python benchmarks/stages.py --data-dir /tmp/x [--stages extract,land,...] [--no-report]
 
 Called by benchmarks/run.py in a subprocess (the data dir's settings come from FOU_* env)."""
+
 from __future__ import annotations
 
 import argparse
 import json
 import os
-import sys
 import time
 from pathlib import Path
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(PROJECT_DIR))
 
 STAGES = ["extract", "land", "load", "dbt_build", "quality_gate", "publish", "report"]
 
@@ -45,7 +44,9 @@ class LandTimer:
         self.seconds = 0.0
 
     def install(self):
-        from ingestion import http, kolada, scb
+        from ingestion import http
+        from ingestion.kolada import extract as kolada_extract
+        from ingestion.scb import extract as scb_extract
 
         original = http.land
 
@@ -56,7 +57,7 @@ class LandTimer:
             finally:
                 self.seconds += time.perf_counter() - t
 
-        scb.land = kolada.land = timed
+        scb_extract.land = kolada_extract.land = timed
 
 
 def main() -> None:
@@ -64,19 +65,27 @@ def main() -> None:
     ap.add_argument("--data-dir", type=Path, required=True)
     ap.add_argument("--no-report", action="store_true", help="skip the PDF report stage")
     ap.add_argument("--only", default="", help="comma list: run only these stages (needs the earlier ones done)")
-    ap.add_argument("--scb-snapshot", type=Path, help="read SCB answers from this folder (<dir>/scb/<table>/) "
-                                                       "instead of ingestion/snapshots/ (generated national data)")
-    ap.add_argument("--gate-may-fail", action="store_true",
-                    help="benchmarks of generated data: time the gate, record its failures, publish anyway")
+    ap.add_argument(
+        "--scb-snapshot",
+        type=Path,
+        help="read SCB answers from this folder (<dir>/scb/<table>/) "
+        "instead of ingestion/snapshots/ (generated national data)",
+    )
+    ap.add_argument(
+        "--gate-may-fail",
+        action="store_true",
+        help="benchmarks of generated data: time the gate, record its failures, publish anyway",
+    )
     args = ap.parse_args()
     os.environ["FOU_DATA_DIR"] = str(args.data_dir.resolve())
     os.environ.setdefault("FOU_SOURCE_MODE", "snapshot")
 
-    from ingestion import pipeline, scb
+    from ingestion import pipeline
+    from ingestion.scb import extract as scb_extract
     from ingestion.settings import Settings
 
     if args.scb_snapshot:
-        scb.SNAPSHOT_DIR = args.scb_snapshot
+        scb_extract.SNAPSHOT_DIR = args.scb_snapshot
 
     settings = Settings()
     only = set(filter(None, args.only.split(",")))
@@ -105,8 +114,17 @@ def main() -> None:
         total = time.perf_counter() - t
         peak = round(peak_mib(), 1)
         print(json.dumps({"stage": "extract", "seconds": round(total - timer.seconds, 3), "peak_mib": peak}))
-        print(json.dumps({"stage": "land", "seconds": round(timer.seconds, 3), "peak_mib": peak,
-                          "note": "peak shared with extract (one call)"}), flush=True)
+        print(
+            json.dumps(
+                {
+                    "stage": "land",
+                    "seconds": round(timer.seconds, 3),
+                    "peak_mib": peak,
+                    "note": "peak shared with extract (one call)",
+                }
+            ),
+            flush=True,
+        )
 
     def load():
         pipeline.load_population(settings, landed.get("scb") or pipeline.extract_population(settings))
@@ -115,6 +133,7 @@ def main() -> None:
 
     stage("load", load)
     stage("dbt_build", lambda: pipeline.dbt_build(settings))
+
     def gate():
         try:
             return pipeline.quality_gate(settings)

@@ -1,4 +1,6 @@
-"""Command line: `python -m ingestion.cli run` runs the monthly DAG once, locally."""
+"""The `fou` command: `fou run` runs the monthly DAG once, locally; `fou fees`, `fou report`,
+`fou sql` and `fou docs` read the published warehouse. Commands only: the work is elsewhere."""
+
 from __future__ import annotations
 
 import os
@@ -13,10 +15,11 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from ingestion.errors import FouError
 from ingestion.settings import PROJECT_DIR, Settings, SourceMode
 from report import fmt
 
-app = typer.Typer(add_completion=False, help="FoU Nordväst data warehouse.")
+app = typer.Typer(add_completion=False, help="FoU Nordväst data warehouse.", pretty_exceptions_enable=False)
 console = Console(width=110)
 
 
@@ -30,8 +33,7 @@ def airflow_env(airflow_home: Path) -> None:
     os.environ.setdefault("AIRFLOW__CORE__UNIT_TEST_MODE", "False")
     os.environ.setdefault("AIRFLOW__LOGGING__LOGGING_LEVEL", "WARNING")
     if not (Path(os.environ["AIRFLOW_HOME"]) / "airflow.db").exists():
-        subprocess.run([sys.executable, "-m", "airflow", "db", "migrate"], check=True,
-                       stdout=subprocess.DEVNULL)
+        subprocess.run([sys.executable, "-m", "airflow", "db", "migrate"], check=True, stdout=subprocess.DEVNULL)
 
 
 def plain(text: str) -> str:
@@ -48,17 +50,37 @@ def print_fees(db: Path, fee_year: int | None = None) -> None:
         rows = con.execute(
             "select municipality_name, basis_population, previous_population, population_share_pct, "
             "population_growth_pct, rate_per_inhabitant, fee_kr, basis_date, population_source_mode "
-            "from marts.fct_fees where fee_year = ? order by municipality_name", [year]).fetchall()
-        total = con.execute("select region_basis_population, fee_total_kr, region_population_growth_pct "
-                            "from marts.fct_fee_totals where fee_year = ?", [year]).fetchone()
+            "from marts.fct_fees where fee_year = ? order by municipality_name",
+            [year],
+        ).fetchall()
+        total = con.execute(
+            "select region_basis_population, fee_total_kr, region_population_growth_pct "
+            "from marts.fct_fee_totals where fee_year = ?",
+            [year],
+        ).fetchone()
     table = Table(title=f"Intäkter från delägare {year} (folkmängd {rows[0][7]}, källa SCB: {rows[0][8]})")
     for col in ("Kommun", "Folkmängd", "Föregående år", "Andel", "Förändring", "Kr/inv.", "Avgift (kr)"):
         table.add_column(col, justify="left" if col == "Kommun" else "right")
     for name, pop, prev, share, growth, rate, fee, *_ in rows:
-        table.add_row(name, *(plain(v) for v in (fmt.number(pop), fmt.number(prev), fmt.pct(share),
-                                                   fmt.pct(growth), fmt.number(rate, 2), fmt.number(fee))))
-    table.add_row("Summa", *(plain(v) for v in (fmt.number(total[0]), "", fmt.pct(100), fmt.pct(total[2]), "",
-                                                fmt.number(total[1]))), style="bold")
+        table.add_row(
+            name,
+            *(
+                plain(v)
+                for v in (
+                    fmt.number(pop),
+                    fmt.number(prev),
+                    fmt.pct(share),
+                    fmt.pct(growth),
+                    fmt.number(rate, 2),
+                    fmt.number(fee),
+                )
+            ),
+        )
+    table.add_row(
+        "Summa",
+        *(plain(v) for v in (fmt.number(total[0]), "", fmt.pct(100), fmt.pct(total[2]), "", fmt.number(total[1]))),
+        style="bold",
+    )
     console.print(table)
 
 
@@ -66,8 +88,9 @@ def print_fees(db: Path, fee_year: int | None = None) -> None:
 def run(
     mode: SourceMode = typer.Option(None, help="live, snapshot or auto (default: FOU_SOURCE_MODE, else auto)"),
     data_dir: Path = typer.Option(None, help="where landing, warehouse and logs go (default ./data)"),
-    logical_date: datetime = typer.Option(None, formats=["%Y-%m-%d"],
-                                          help="run as the load of this date (backfill); default now"),
+    logical_date: datetime = typer.Option(
+        None, formats=["%Y-%m-%d"], help="run as the load of this date (backfill); default now"
+    ),
 ) -> None:
     """Run the monthly load DAG once, now, in this process (Airflow's dag.test)."""
     if mode:
@@ -75,6 +98,7 @@ def run(
     if data_dir:
         os.environ["FOU_DATA_DIR"] = str(data_dir.resolve())
     settings = Settings()
+    settings.validate_config()  # a wrong config/*.yml stops here, in a second, before Airflow starts
     airflow_env(settings.data_dir / "airflow")
     started = time.perf_counter()
     from airflow.dag_processing.dagbag import DagBag
@@ -92,11 +116,17 @@ def run(
         task_states = {ti.task_id: str(ti.state) for ti in dag_run.get_task_instances()}
         failed = sorted(t for t, st in task_states.items() if st.endswith("failed") and "upstream" not in st)
         published = "success" in task_states.get("publish", "")
-        console.print(f"[red]monthly_load ended in state {state} after {elapsed:.0f} s; failed: "
-                      f"{', '.join(failed) or 'none'}. " + (
-                          "The load was published; only a step after publishing failed."
-                          if published else "The published database was not replaced.") + "[/red]",
-                      soft_wrap=True)
+        console.print(
+            f"[red]monthly_load ended in state {state} after {elapsed:.0f} s; failed: "
+            f"{', '.join(failed) or 'none'}. "
+            + (
+                "The load was published; only a step after publishing failed."
+                if published
+                else "The published database was not replaced."
+            )
+            + "[/red]",
+            soft_wrap=True,
+        )
         raise typer.Exit(1)
     console.print(f"monthly_load succeeded in {elapsed:.0f} s (source mode: {settings.source_mode.value})")
     console.print(f"Published warehouse (open read-only): {settings.published_db}", soft_wrap=True)
@@ -122,8 +152,9 @@ def report(
 
     if data_dir:
         os.environ["FOU_DATA_DIR"] = str(data_dir.resolve())
+    settings = Settings()
     year = year or latest_complete_year()
-    html, pdf_path = build(Settings(), year, out_dir, pdf=pdf)
+    html, pdf_path = build(settings.published_db, out_dir or settings.reports_dir, year, pdf=pdf)
     console.print(f"Rapport {year}: {html}" + (f"\n             {pdf_path}" if pdf_path else ""))
 
 
@@ -133,12 +164,32 @@ def sql(
     data_dir: Path = typer.Option(None, help="data dir whose published database is opened (default ./data)"),
 ) -> None:
     """Open a read-only SQL shell on the published warehouse (statements end with ;)."""
-    from report import sql_shell
+    from ingestion import shell
 
     if data_dir:
         os.environ["FOU_DATA_DIR"] = str(data_dir.resolve())
-    raise typer.Exit(sql_shell.run(Settings().published_db, command))
+    raise typer.Exit(shell.run(Settings().published_db, command))
+
+
+@app.command()
+def docs() -> None:
+    """dbt docs (catalog and manifest, every mart column described) into <data dir>/dbt_target."""
+    from ingestion import dbt
+
+    settings = Settings()
+    dbt.run(settings, "docs", "generate")
+    target = settings.data_dir / "dbt_target"
+    console.print(f"dbt docs in {target}; browse them with: python -m http.server -d {target} 8080", soft_wrap=True)
+
+
+def main() -> None:
+    """Errors we explain (FouError) are one line for the user, not a traceback."""
+    try:
+        app()
+    except FouError as exc:
+        print(f"fou: {exc}", file=sys.stderr)
+        raise SystemExit(1) from None
 
 
 if __name__ == "__main__":
-    app()
+    main()

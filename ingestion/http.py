@@ -1,5 +1,6 @@
 """One HTTP layer for every API: retries with backoff (honouring Retry-After), timeouts,
 a calls-per-window limit, and landing of every raw response with its SHA-256."""
+
 from __future__ import annotations
 
 import hashlib
@@ -9,24 +10,18 @@ import threading
 import time
 from collections import deque
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import requests
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
+from ingestion.errors import SourceError, SourceUnreachable
+
 log = logging.getLogger(__name__)
 
 RETRY_STATUSES = (429, 500, 502, 503, 504)
-
-
-class SourceError(RuntimeError):
-    """A source answered with something we cannot use; the message names source and request."""
-
-
-class SourceUnreachable(SourceError):
-    """The source could not be reached at all (used by `auto` mode to fall back)."""
 
 
 class CallRateLimiter:
@@ -101,24 +96,33 @@ class Response:
 
 
 class HttpClient:
-    def __init__(self, source: str, base_url: str, timeout_s: float, retries: int, backoff_s: float,
-                 limiter: CallRateLimiter | None = None):
+    def __init__(
+        self,
+        source: str,
+        base_url: str,
+        timeout_s: float,
+        retries: int,
+        backoff_s: float,
+        limiter: CallRateLimiter | None = None,
+    ):
         self.source, self.base_url = source, base_url.rstrip("/")
         self.timeout_s = timeout_s
         self.session = make_session(retries, backoff_s)
         self.limiter = limiter
         self.calls = 0
 
-    def request(self, method: str, path_or_url: str, params: dict | None = None,
-                json_body: dict | None = None) -> Response:
+    def request(
+        self, method: str, path_or_url: str, params: dict | None = None, json_body: dict | None = None
+    ) -> Response:
         url = path_or_url if path_or_url.startswith("http") else f"{self.base_url}/{path_or_url.lstrip('/')}"
         if self.limiter:
             self.limiter.wait()
         self.calls += 1
         described = f"{self.source}: {method} {url}"
         try:
-            r = self.session.request(method, url, params=params, json=json_body, timeout=self.timeout_s,
-                                     allow_redirects=True)
+            r = self.session.request(
+                method, url, params=params, json=json_body, timeout=self.timeout_s, allow_redirects=True
+            )
         except requests.exceptions.RetryError as exc:
             raise SourceError(f"{described} failed after retries: {exc}") from exc
         except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as exc:
@@ -128,8 +132,15 @@ class HttpClient:
         if not r.content:
             raise SourceError(f"{described} answered HTTP {r.status_code} with an empty body")
         query = {"params": params, "body": json_body} if params or json_body else None
-        return Response(self.source, method, r.url, query, r.status_code, r.content,
-                        datetime.now(timezone.utc).isoformat(timespec="seconds"))
+        return Response(
+            self.source,
+            method,
+            r.url,
+            query,
+            r.status_code,
+            r.content,
+            datetime.now(UTC).isoformat(timespec="seconds"),
+        )
 
 
 def land(response: Response, landing_dir: Path, name: str) -> Path:
@@ -141,9 +152,16 @@ def land(response: Response, landing_dir: Path, name: str) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     body_path = folder / f"{response.sha256}.json"
     meta = {
-        "source": response.source, "method": response.method, "url": response.url,
-        "query": response.query, "status": response.status, "fetched_at": response.fetched_at,
-        "source_mode": response.source_mode, "kind": response.kind, "sha256": response.sha256, "bytes": len(response.body),
+        "source": response.source,
+        "method": response.method,
+        "url": response.url,
+        "query": response.query,
+        "status": response.status,
+        "fetched_at": response.fetched_at,
+        "source_mode": response.source_mode,
+        "kind": response.kind,
+        "sha256": response.sha256,
+        "bytes": len(response.body),
     }
     if not body_path.exists():
         tmp = body_path.with_suffix(".tmp")

@@ -23,12 +23,12 @@ or FOU_FULL_BUILD=1 → a full build. The quality gate and publish are skipped o
 own recorded fingerprint equals the current one (a gate that failed recorded nothing, so it runs
 again). A failed step records nothing, so the next run redoes everything changed since the last
 success."""
+
 from __future__ import annotations
 
 import hashlib
 import json
 import logging
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,8 +47,10 @@ REPORT_CODE = [PROJECT_DIR / "report"]
 QUERIES = {
     "scb": ["select sha256 from raw.landing_files where source = 'scb' order by sha256"],
     "kolada": [
-        *(f"select distinct sha256 from raw.{t} order by 1"
-          for t in ("kolada_values", "kolada_kpis", "kolada_municipalities", "kolada_groups")),
+        *(
+            f"select distinct sha256 from raw.{t} order by 1"
+            for t in ("kolada_values", "kolada_kpis", "kolada_municipalities", "kolada_groups")
+        ),
         "select kpi_id, area, direction, position from raw.oj_kpi_config order by position",
     ],
     "records": ["select sha256, record_type, status from raw.record_files order by sha256, record_type"],
@@ -61,8 +63,11 @@ def digest_files(paths: list[Path]) -> str:
     h = hashlib.sha256()
     skip = {"target", "logs", "dbt_packages", "__pycache__", "gx", "uncommitted"}
     for root in paths:
-        files = [root] if root.is_file() else sorted(
-            p for p in root.rglob("*") if p.is_file() and not skip & set(p.relative_to(root).parts))
+        files = (
+            [root]
+            if root.is_file()
+            else sorted(p for p in root.rglob("*") if p.is_file() and not skip & set(p.relative_to(root).parts))
+        )
         for p in files:
             h.update(str(p.relative_to(PROJECT_DIR)).encode() + b"\0" + p.read_bytes() + b"\0")
     return h.hexdigest()
@@ -80,9 +85,12 @@ def _rows_digest(con, sql: str) -> str:
 
 def fingerprint(settings: Settings, con=None) -> dict[str, str]:
     """The current inputs of the dbt build: one digest per source group, and the project's."""
+
     def compute(c):
-        return {g: hashlib.sha256("".join(_rows_digest(c, q) for q in qs).encode()).hexdigest()
-                for g, qs in QUERIES.items()}
+        return {
+            g: hashlib.sha256("".join(_rows_digest(c, q) for q in qs).encode()).hexdigest() for g, qs in QUERIES.items()
+        }
+
     if con is None:
         with warehouse.connect(settings.work_db) as c:
             out = compute(c)
@@ -93,8 +101,10 @@ def fingerprint(settings: Settings, con=None) -> dict[str, str]:
 
 
 def _ensure_table(con) -> None:
-    con.execute(f"create table if not exists {STATE_TABLE} (step varchar primary key, fingerprint json, "
-                "recorded_at timestamptz)")
+    con.execute(
+        f"create table if not exists {STATE_TABLE} (step varchar primary key, fingerprint json, "
+        "recorded_at timestamptz)"
+    )
 
 
 def recorded(settings: Settings, step: str, con=None) -> dict[str, str] | None:
@@ -102,6 +112,7 @@ def recorded(settings: Settings, step: str, con=None) -> dict[str, str] | None:
         _ensure_table(c)
         row = c.execute(f"select fingerprint from {STATE_TABLE} where step = ?", [step]).fetchone()
         return json.loads(row[0]) if row else None
+
     if con is not None:
         return read(con)
     with warehouse.connect(settings.work_db) as c:
@@ -111,19 +122,21 @@ def recorded(settings: Settings, step: str, con=None) -> dict[str, str] | None:
 def record(settings: Settings, step: str, fp: dict[str, str]) -> None:
     with warehouse.connect(settings.work_db) as con:
         _ensure_table(con)
-        con.execute(f"insert or replace into {STATE_TABLE} values (?, ?, ?)",
-                    [step, json.dumps(fp, sort_keys=True), warehouse.now()])
+        con.execute(
+            f"insert or replace into {STATE_TABLE} values (?, ?, ?)",
+            [step, json.dumps(fp, sort_keys=True), warehouse.now()],
+        )
 
 
-def forced() -> bool:
-    return os.environ.get("FOU_FULL_BUILD", "").lower() in ("1", "true", "yes")
+def forced(settings: Settings) -> bool:
+    return settings.full_build
 
 
 @dataclass
 class BuildPlan:
     fingerprint: dict[str, str]
-    changed: list[str]            # source groups whose inputs changed
-    full: bool                    # build everything
+    changed: list[str]  # source groups whose inputs changed
+    full: bool  # build everything
     reason: str
 
     @property
@@ -141,7 +154,7 @@ def plan_dbt_build(settings: Settings) -> BuildPlan:
     with warehouse.connect(settings.work_db) as con:
         fp = fingerprint(settings, con)
         last = recorded(settings, "dbt_build", con)
-    if forced():
+    if forced(settings):
         return BuildPlan(fp, list(SOURCE_GROUPS), True, "FOU_FULL_BUILD is set")
     if last is None:
         return BuildPlan(fp, list(SOURCE_GROUPS), True, "no earlier successful build in this work database")
@@ -153,7 +166,7 @@ def plan_dbt_build(settings: Settings) -> BuildPlan:
 
 def step_is_current(settings: Settings, step: str, fp: dict[str, str]) -> bool:
     """True when `step` last succeeded on exactly these inputs (and FOU_FULL_BUILD is not set)."""
-    return not forced() and recorded(settings, step) == fp
+    return not forced(settings) and recorded(settings, step) == fp
 
 
 def gate_fingerprint(settings: Settings) -> dict[str, str]:
@@ -170,7 +183,7 @@ def report_is_current(settings: Settings, year: int) -> tuple[bool, Path, dict]:
     try:
         last = json.loads(state_path.read_text(encoding="utf-8"))
         files = last.pop("files")
-        current = not forced() and last == state and all(Path(f).exists() for f in files)
+        current = not forced(settings) and last == state and all(Path(f).exists() for f in files)
     except (OSError, ValueError, KeyError):
         current, files = False, []
     return current, state_path, {**state, "files": files}

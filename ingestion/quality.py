@@ -1,4 +1,4 @@
-"""The quality gate: runs the GX suites of expectations/suites.py on the work database.
+"""The quality gate: runs the GX suites of expectations/ on the work database.
 
 Tables are read read-only from the work DuckDB into pandas and validated as dataframes (GX
 has no DuckDB data source that works). The GX file context lives in the run's data dir
@@ -8,6 +8,7 @@ built into <data_dir>/data_docs/ on every run, also when the gate fails.
 
 Severity: an expectation with severity critical ("error") blocks publishing; "warning" is
 only reported. See docs/quality.md."""
+
 from __future__ import annotations
 
 import logging
@@ -19,6 +20,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from ingestion.errors import QualityGateFailed
 from ingestion.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -46,7 +48,7 @@ class Failure:
 @dataclass
 class QualityResult:
     checked: list[str]
-    skipped: dict[str, list[str]]   # check → tables not in the work database yet
+    skipped: dict[str, list[str]]  # check → tables not in the work database yet
     errors: list[Failure]
     warnings: list[Failure]
     expectations: int
@@ -60,47 +62,59 @@ class QualityResult:
 
     def summary(self) -> dict:
         """Small and JSON-friendly, for Airflow's XCom."""
-        return {"passed": self.passed, "checks": len(self.checked), "expectations": self.expectations,
-                "errors": [str(f) for f in self.errors], "warnings": [str(f) for f in self.warnings],
-                "skipped": sorted(self.skipped), "data_docs": str(self.data_docs), "seconds": round(self.seconds, 1)}
+        return {
+            "passed": self.passed,
+            "checks": len(self.checked),
+            "expectations": self.expectations,
+            "errors": [str(f) for f in self.errors],
+            "warnings": [str(f) for f in self.warnings],
+            "skipped": sorted(self.skipped),
+            "data_docs": str(self.data_docs),
+            "seconds": round(self.seconds, 1),
+        }
 
 
-class QualityGateFailed(RuntimeError):
-    def __init__(self, result: QualityResult):
-        self.result = result
-        lines = "\n".join(f"  - {f}" for f in result.errors)
-        super().__init__(
-            f"Quality gate failed: {len(result.errors)} error-level expectation(s) failed, so the work database "
-            f"is not published (the published database is unchanged):\n{lines}\nData Docs: {result.data_docs}")
+def gate_failed(result: QualityResult) -> QualityGateFailed:
+    lines = "\n".join(f"  - {f}" for f in result.errors)
+    return QualityGateFailed(
+        f"Quality gate failed: {len(result.errors)} error-level expectation(s) failed, so the work database "
+        f"is not published (the published database is unchanged):\n{lines}\nData Docs: {result.data_docs}",
+        result,
+    )
 
 
 def params(settings: Settings):
     from expectations.suites import Params
+    from ingestion.records.formats import formats
 
-    cfg = settings.region
-    try:  # the ÖJ catalogue, when that part of the warehouse is there
-        from ingestion.kolada import load_catalogue
-
-        oj = load_catalogue()
-        kpi_ids, oj_first = tuple(k["id"] for k in oj["kpis"]), oj.get("first_year")
-    except (ImportError, FileNotFoundError):
-        kpi_ids, oj_first = (), None
-    return Params(members=dict(cfg["region"]["members"]),
-                  population_first_year=int(cfg["population"]["first_year"]),
-                  current_year=date.today().year, kpi_ids=kpi_ids, oj_first_year=oj_first)
+    record_formats = {
+        name: (tuple(fmt.key), tuple(f.name for f in fmt.fields if f.required))
+        for name, fmt in formats(settings.members).items()
+    }
+    return Params(
+        members=dict(settings.members),
+        record_formats=record_formats,
+        population_first_year=settings.region.population.first_year,
+        current_year=date.today().year,
+        kpi_ids=tuple(settings.kpis.ids),
+        oj_first_year=settings.kpis.first_year,
+    )
 
 
 def read_frames(settings: Settings, checks) -> tuple[dict[str, pd.DataFrame], dict[str, list[str]]]:
     """Each check's dataframe from the work database, opened read-only; a check whose tables do
     not exist yet is skipped."""
-    members = pd.DataFrame(sorted(settings.region["region"]["members"].items()),
-                           columns=["municipality_code", "municipality_name"])
+    members = pd.DataFrame(sorted(settings.members.items()), columns=["municipality_code", "municipality_name"])
     frames, skipped = {}, {}
     with duckdb.connect(str(settings.work_db), read_only=True) as con:
         con.register("members", members)
-        tables = {f"{s}.{t}" for s, t in con.execute("select schema_name, table_name from duckdb_tables() "
-                                                     "union all select schema_name, view_name from duckdb_views()"
-                                                     ).fetchall()}
+        tables = {
+            f"{s}.{t}"
+            for s, t in con.execute(
+                "select schema_name, table_name from duckdb_tables() "
+                "union all select schema_name, view_name from duckdb_views()"
+            ).fetchall()
+        }
         for check in checks:
             missing = [t for t in check.tables if t not in tables]
             if missing:
@@ -118,9 +132,12 @@ def gx_context(settings: Settings):
 
     context = gx.get_context(mode="file", project_root_dir=str(settings.data_dir))
     docs = str(data_docs_dir(settings))
-    site = {"class_name": "SiteBuilder", "show_how_to_buttons": False,
-            "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": docs},
-            "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"}}
+    site = {
+        "class_name": "SiteBuilder",
+        "show_how_to_buttons": False,
+        "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": docs},
+        "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+    }
     sites = context.variables.data_docs_sites or {}
     if sites.get("local_site") != site:
         if "local_site" in sites:
@@ -159,14 +176,24 @@ def _checkpoint(context, check):
         batch = asset.get_batch_definition("whole_frame")
     except KeyError:
         batch = asset.add_batch_definition_whole_dataframe("whole_frame")
-    suite = context.suites.add_or_update(gx.ExpectationSuite(
-        name=check.name, expectations=list(check.expectations),
-        meta={"layer": check.layer, "tables": list(check.tables), "about": check.about}))
+    suite = context.suites.add_or_update(
+        gx.ExpectationSuite(
+            name=check.name,
+            expectations=list(check.expectations),
+            meta={"layer": check.layer, "tables": list(check.tables), "about": check.about},
+        )
+    )
     definition = context.validation_definitions.add_or_update(
-        gx.ValidationDefinition(name=check.name, data=batch, suite=suite))
-    return context.checkpoints.add_or_update(gx.Checkpoint(
-        name=check.name, validation_definitions=[definition], actions=[],
-        result_format={"result_format": "SUMMARY", "partial_unexpected_count": SAMPLE}))
+        gx.ValidationDefinition(name=check.name, data=batch, suite=suite)
+    )
+    return context.checkpoints.add_or_update(
+        gx.Checkpoint(
+            name=check.name,
+            validation_definitions=[definition],
+            actions=[],
+            result_format={"result_format": "SUMMARY", "partial_unexpected_count": SAMPLE},
+        )
+    )
 
 
 def _exception_message(info) -> str | None:
@@ -189,11 +216,18 @@ def _failures(check_name: str, validation_result) -> list[Failure]:
         cfg = r.expectation_config
         res = r.result or {}
         exc = _exception_message(r.exception_info)
-        out.append(Failure(
-            check=check_name, description=cfg.description or cfg.type, expectation=cfg.type,
-            column=cfg.kwargs.get("column") or (", ".join(cfg.kwargs["column_list"]) if "column_list" in cfg.kwargs else None),
-            severity=severity_of(cfg), unexpected_count=res.get("unexpected_count", res.get("observed_value")),
-            sample=list(res.get("partial_unexpected_list") or ([exc] if exc else []))[:SAMPLE]))
+        out.append(
+            Failure(
+                check=check_name,
+                description=cfg.description or cfg.type,
+                expectation=cfg.type,
+                column=cfg.kwargs.get("column")
+                or (", ".join(cfg.kwargs["column_list"]) if "column_list" in cfg.kwargs else None),
+                severity=severity_of(cfg),
+                unexpected_count=res.get("unexpected_count", res.get("observed_value")),
+                sample=list(res.get("partial_unexpected_list") or ([exc] if exc else []))[:SAMPLE],
+            )
+        )
     return out
 
 
@@ -221,14 +255,29 @@ def run(settings: Settings) -> QualityResult:
     suites = [ExpectationSuiteIdentifier(name) for name in frames]
     context.build_data_docs(resource_identifiers=[*identifiers, *suites])
     index = data_docs_dir(settings) / "index.html"
-    outcome = QualityResult(checked=list(frames), skipped=skipped, errors=errors, warnings=warnings,
-                            expectations=n_expectations, data_docs=index, seconds=time.perf_counter() - started,
-                            frames={k: len(v) for k, v in frames.items()})
+    outcome = QualityResult(
+        checked=list(frames),
+        skipped=skipped,
+        errors=errors,
+        warnings=warnings,
+        expectations=n_expectations,
+        data_docs=index,
+        seconds=time.perf_counter() - started,
+        frames={k: len(v) for k, v in frames.items()},
+    )
     for f in warnings:
         log.warning("QUALITY WARNING %s", f)
     for f in errors:
         log.error("QUALITY ERROR %s", f)
-    log.info("QUALITY: %s check(s), %s expectation(s): %s error(s), %s warning(s), %s check(s) skipped, in %.1f s. "
-             "Data Docs: %s", len(frames), n_expectations, len(errors), len(warnings), len(skipped),
-             outcome.seconds, index)
+    log.info(
+        "QUALITY: %s check(s), %s expectation(s): %s error(s), %s warning(s), %s check(s) skipped, in %.1f s. "
+        "Data Docs: %s",
+        len(frames),
+        n_expectations,
+        len(errors),
+        len(warnings),
+        len(skipped),
+        outcome.seconds,
+        index,
+    )
     return outcome

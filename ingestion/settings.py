@@ -1,35 +1,183 @@
-"""Runtime settings: paths and source mode, from environment variables (prefix FOU_)."""
+"""Settings: every FOU_ environment variable, and the region and KPI configuration read into
+typed models once and validated at start (a wrong file fails in a second, not inside a task)."""
+
 from __future__ import annotations
 
+import re
 from enum import Enum
 from functools import cached_property
 from pathlib import Path
+from typing import Literal
 
 import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from ingestion.errors import ConfigError
+
 PROJECT_DIR = Path(__file__).resolve().parent.parent
+SNAPSHOT_DIR = PROJECT_DIR / "ingestion" / "snapshots"
+DBT_PROJECT_DIR = PROJECT_DIR / "dbt_project"
+CONFIG_DIR = PROJECT_DIR / "config"
 
 
 class SourceMode(str, Enum):
-    live = "live"          # call the API; fail if it cannot be reached
+    live = "live"  # call the API; fail if it cannot be reached
     snapshot = "snapshot"  # read the bundled real responses, never touch the network
-    auto = "auto"          # live, falling back to the snapshot (loudly) when unreachable
+    auto = "auto"  # live, falling back to the snapshot (loudly) when unreachable
+
+
+# ---------------------------------------------------------------- the configuration files
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class PopulationTable(_Strict):
+    table: str
+    contents: str
+    first_year: int
+    last_year: int | None = None
+
+
+class Population(_Strict):
+    first_year: int
+    tables: list[PopulationTable]
+
+
+class Region(_Strict):
+    name: str
+    county_code: str
+    members: dict[str, str]
+
+    @field_validator("county_code", mode="before")
+    @classmethod
+    def _county(cls, v):
+        return _code(v, 2, "the code", "01")
+
+    @field_validator("members", mode="before")
+    @classmethod
+    def _members(cls, v):
+        if not isinstance(v, dict) or not v:
+            raise ValueError("region.members: list the member municipalities as code: name")
+        return {_code(k, 4, f"key {_shown(k)}", "0114"): name for k, name in v.items()}
+
+
+class RegionConfig(_Strict):
+    region: Region
+    population: Population
+
+
+class Kpi(_Strict):
+    id: str
+    area: str
+    direction: Literal["higher", "lower", "none"]
+
+
+class KpiCatalogue(_Strict):
+    first_year: int
+    generated_last_year: int
+    nation_id: str
+    kpis: list[Kpi]
+
+    @model_validator(mode="after")
+    def _unique(self):
+        ids = [k.id for k in self.kpis]
+        twice = sorted({i for i in ids if ids.count(i) > 1})
+        if twice:
+            raise ValueError(f"kpis: {', '.join(twice)} listed twice (list each KPI once)")
+        return self
+
+    @property
+    def ids(self) -> list[str]:
+        return [k.id for k in self.kpis]
+
+
+class _Number(int):
+    """An unquoted YAML number that remembers how it was written (0114 is octal 76 to YAML)."""
+
+    text: str
+
+
+class _Loader(yaml.SafeLoader):
+    def construct_yaml_int(self, node):
+        number = _Number(super().construct_yaml_int(node))
+        number.text = node.value
+        return number
+
+    def construct_mapping(self, node, deep=False):
+        keys = [k.value for k, _ in node.value]
+        twice = sorted({k for k in keys if keys.count(k) > 1})
+        if twice:  # YAML itself would keep the last silently
+            line = node.start_mark.line + 1
+            raise yaml.constructor.ConstructorError(
+                None, None, f"{', '.join(twice)} listed twice (mapping at line {line})"
+            )
+        return super().construct_mapping(node, deep)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_yaml_int)
+
+
+def _shown(value) -> str:
+    return getattr(value, "text", str(value))
+
+
+def _code(value, digits: int, key: str, example: str) -> str:
+    """Codes are text with their leading zero; an unquoted one is refused with the fix."""
+    if isinstance(value, int):
+        raise ValueError(
+            f"{key} is read by YAML as the number {int(value)}: write the code in quotes: "
+            f'"{_shown(value).zfill(digits)}"'
+        )
+    if not isinstance(value, str) or not re.fullmatch(rf"\d{{{digits}}}", value):
+        raise ValueError(f'{key}: {value!r} is not a {digits}-digit code as text (e.g. "{example}")')
+    return value
+
+
+def read_config(path: Path, model: type[BaseModel]):
+    """Read a YAML file into its model; any problem is one line naming the file, key and fix."""
+    try:
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506 (SafeLoader subclass)
+    except (OSError, yaml.YAMLError) as exc:
+        raise ConfigError(f"{path}: cannot be read as YAML: {' '.join(str(exc).split())}") from None
+    try:
+        return model.model_validate(raw)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        where = ".".join(str(p) for p in err["loc"])
+        message = err["msg"].removeprefix("Value error, ")
+        raise ConfigError(f"{path}: {where + ': ' if where else ''}{message}") from None
+
+
+# ---------------------------------------------------------------- environment
 
 
 class Settings(BaseSettings):
+    """Every FOU_ variable. Paths default to this checkout's folders."""
+
     model_config = SettingsConfigDict(env_prefix="FOU_")
 
     data_dir: Path = PROJECT_DIR / "data"
     source_mode: SourceMode = SourceMode.auto
-    region_config: Path = PROJECT_DIR / "config" / "region.yml"
+    region_config: Path = CONFIG_DIR / "region.yml"
+    kpi_config: Path = CONFIG_DIR / "oj_kpis.yml"
     records_dir: Path = PROJECT_DIR / "records"
-    inbox_dir: Path | None = None  # FOU_INBOX_DIR; default <data_dir>/inbox (see docs/records.md)
+    inbox_dir: Path | None = None  # default <data_dir>/inbox (see docs/records.md)
     scb_base_url: str = "https://statistikdatabasen.scb.se/api/v2"
     kolada_base_url: str = "https://api.kolada.se/v3"
     http_timeout_s: float = 30.0
     http_retries: int = 5
     http_backoff_s: float = 1.0
+    full_build: bool = False  # rebuild every dbt model and rerun every step, whatever changed
+    task_retries: int = 2  # Airflow retries per task; tests and one-off local runs set 0
+    report_screenshot: Path | None = None  # tests: where to save a PNG of the report's first page
+
+    @field_validator("full_build", mode="before")
+    @classmethod
+    def _empty_is_false(cls, v):
+        return v or False  # FOU_FULL_BUILD= (set but empty) means not forced
 
     @property
     def landing_dir(self) -> Path:
@@ -42,7 +190,7 @@ class Settings(BaseSettings):
 
     @property
     def reports_dir(self) -> Path:
-        """Readable intake reports (intake_<date>.txt) for the staff who send files."""
+        """Readable intake reports (intake_<date>.txt) and the steering-group report."""
         return self.data_dir / "reports"
 
     @property
@@ -56,9 +204,18 @@ class Settings(BaseSettings):
         return self.data_dir / "warehouse" / "fou_nordvast.duckdb"
 
     @cached_property
-    def region(self) -> dict:
-        return yaml.safe_load(self.region_config.read_text(encoding="utf-8"))
+    def region(self) -> RegionConfig:
+        return read_config(self.region_config, RegionConfig)
 
+    @cached_property
+    def kpis(self) -> KpiCatalogue:
+        return read_config(self.kpi_config, KpiCatalogue)
 
-SNAPSHOT_DIR = PROJECT_DIR / "ingestion" / "snapshots"
-DBT_PROJECT_DIR = PROJECT_DIR / "dbt_project"
+    def validate_config(self) -> None:
+        """Read both configuration files now, so that a mistake stops the run before any task."""
+        _ = self.region, self.kpis
+
+    @property
+    def members(self) -> dict[str, str]:
+        """The region's member municipalities, code → name."""
+        return self.region.region.members

@@ -1,4 +1,5 @@
-"""The steering-group report (Swedish, HTML + PDF) and the analysts' read-only SQL shell."""
+"""The steering-group report (Swedish, HTML + PDF), built from the published database only."""
+
 from datetime import date
 
 

@@ -2,6 +2,7 @@
 
 babel separates thousands with a NO-BREAK SPACE (U+00A0); the report keeps that everywhere
 (a number never wraps in the middle) and puts the same space before "kr" and "%"."""
+
 from __future__ import annotations
 
 from datetime import date, datetime

@@ -10,6 +10,7 @@ exact for TAB638 (no Cell Key Method noise). The record says all this in `proven
 
     python scripts/rebuild_tab638_snapshot.py ../shared/reference-data/scb
 """
+
 import hashlib
 import json
 import sys
@@ -33,25 +34,35 @@ for agg, members in (("01", [c for c in municipalities if c.startswith("01")]), 
 
 regions = ["00", "01"] + municipalities
 body = {
-    "version": "2.0", "class": "dataset",
+    "version": "2.0",
+    "class": "dataset",
     "label": "Folkmängd efter region och år (rebuilt from real SCB totals, see provenance)",
-    "source": "SCB", "updated": meta["updated"],
+    "source": "SCB",
+    "updated": meta["updated"],
     "id": ["Region", "Alder", "ContentsCode", "Tid"],
     "size": [len(regions), 1, 1, len(years)],
     "dimension": {
-        "Region": {"label": "region", "category": {"index": {c: i for i, c in enumerate(regions)},
-                                                   "label": {c: labels[c] for c in regions}}},
+        "Region": {
+            "label": "region",
+            "category": {"index": {c: i for i, c in enumerate(regions)}, "label": {c: labels[c] for c in regions}},
+        },
         "Alder": {"label": "ålder", "category": {"index": {"tot": 0}, "label": {"tot": "totalt ålder"}}},
-        "ContentsCode": {"label": "tabellinnehåll", "category": {"index": {"BE0101N1": 0},
-                                                                "label": {"BE0101N1": "Folkmängd"}}},
-        "Tid": {"label": "år", "category": {"index": {str(y): i for i, y in enumerate(years)},
-                                            "label": {str(y): str(y) for y in years}}},
+        "ContentsCode": {
+            "label": "tabellinnehåll",
+            "category": {"index": {"BE0101N1": 0}, "label": {"BE0101N1": "Folkmängd"}},
+        },
+        "Tid": {
+            "label": "år",
+            "category": {"index": {str(y): i for i, y in enumerate(years)}, "label": {str(y): str(y) for y in years}},
+        },
     },
     "role": {"time": ["Tid"], "metric": ["ContentsCode"]},
     "value": [v for c in regions for v in by_region[c]],
 }
 record = {
-    "kind": "data", "table": "TAB638", "lang": "sv",
+    "kind": "data",
+    "table": "TAB638",
+    "lang": "sv",
     "url": "https://statistikdatabasen.scb.se/api/v2/tables/TAB638/data?lang=sv&outputFormat=json-stat2",
     "selection": {"Region": regions, "Alder": ["tot"], "ContentsCode": ["BE0101N1"], "Tid": [str(y) for y in years]},
     "fetchedAt": "2026-09-13T21:55:39.052Z",

@@ -1,33 +1,13 @@
-import os
-import sys
-from pathlib import Path
-
 import pytest
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(PROJECT_DIR))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from fakeserver import FakeServer  # noqa: E402
+from tests.support.fakeserver import FakeServer
+from tests.support.helpers import make_settings
 
 
 @pytest.fixture
 def fake_server():
     with FakeServer() as server:
         yield server
-
-
-def make_settings(monkeypatch, data_dir, **env):
-    """Settings pointing every path into `data_dir`, fast retries, snapshot mode unless told."""
-    from ingestion.settings import Settings
-
-    monkeypatch.setenv("FOU_DATA_DIR", str(data_dir))
-    monkeypatch.setenv("FOU_SOURCE_MODE", "snapshot")
-    monkeypatch.setenv("FOU_HTTP_BACKOFF_S", "0.01")
-    monkeypatch.setenv("FOU_HTTP_TIMEOUT_S", "2")
-    for key, value in env.items():
-        monkeypatch.setenv(key, value)
-    return Settings()
 
 
 @pytest.fixture
@@ -41,12 +21,29 @@ def module_monkeypatch():
         yield mp
 
 
-def run_loads(settings, population: bool = True) -> None:
-    """Every load of the monthly DAG, in its order, without Airflow (dbt needs all raw tables)."""
+@pytest.fixture(scope="session")
+def bundled_warehouse(tmp_path_factory):
+    """The bundled data through every step of the monthly load, published, once per test session.
+    For tests that only read the marts: a test that changes data builds its own. Settings are
+    passed, not set in the environment, so no other test sees this data dir."""
     from ingestion import pipeline
+    from ingestion.settings import Settings
+    from tests.support.helpers import run_loads
 
-    if population:
-        pipeline.load_population(settings, pipeline.extract_population(settings))
-    pipeline.load_records(settings)
-    if hasattr(pipeline, "extract_oj"):  # ÖJ lands in a parallel branch of work
-        pipeline.load_oj(settings, pipeline.extract_oj(settings))
+    s = Settings(data_dir=tmp_path_factory.mktemp("bundled") / "data", source_mode="snapshot",
+                 http_backoff_s=0.01, http_timeout_s=2)  # fmt: skip
+    run_loads(s)
+    pipeline.dbt_build(s)
+    pipeline.quality_gate(s)
+    pipeline.publish(s)
+    return s
+
+
+@pytest.fixture(scope="session")
+def bundled_report(bundled_warehouse, tmp_path_factory):
+    """The steering-group report of the bundled warehouse (2025 with PDF, 2019), read back."""
+    from tests.support.report_html import built_report
+
+    report = built_report(bundled_warehouse, tmp_path_factory.mktemp("report"))
+    yield report
+    report["con"].close()

@@ -1,4 +1,5 @@
 """docker-compose.yml (no Docker engine here): parse it and check what it would start."""
+
 import re
 import subprocess
 from pathlib import Path
@@ -13,8 +14,12 @@ AIRFLOW = ["airflow-apiserver", "airflow-scheduler", "airflow-dag-processor", "a
 
 def test_airflow_components_with_health_checks():
     commands = {name: SERVICES[name]["command"] for name in AIRFLOW}
-    assert commands == {"airflow-apiserver": "api-server", "airflow-scheduler": "scheduler",
-                        "airflow-dag-processor": "dag-processor", "airflow-triggerer": "triggerer"}
+    assert commands == {
+        "airflow-apiserver": "api-server",
+        "airflow-scheduler": "scheduler",
+        "airflow-dag-processor": "dag-processor",
+        "airflow-triggerer": "triggerer",
+    }
     for name in AIRFLOW + ["postgres"]:
         assert SERVICES[name]["healthcheck"]["test"], name
     assert "/api/v2/version" in " ".join(SERVICES["airflow-apiserver"]["healthcheck"]["test"])
@@ -49,8 +54,11 @@ def test_no_secret_is_committed():
     for secret in ("POSTGRES_PASSWORD", "AIRFLOW__CORE__FERNET_KEY", "AIRFLOW__API_AUTH__JWT_SECRET"):
         uses = re.findall(rf"\$\{{{secret}([^}}]*)\}}", text)
         assert uses and all(u.startswith(":?") for u in uses), secret  # required from .env, no default
-    example = dict(line.split("=", 1) for line in (PROJECT_DIR / ".env.example").read_text().splitlines()
-                   if line and not line.startswith("#"))
+    example = dict(
+        line.split("=", 1)
+        for line in (PROJECT_DIR / ".env.example").read_text().splitlines()
+        if line and not line.startswith("#")
+    )
     assert example["POSTGRES_PASSWORD"] == example["AIRFLOW__CORE__FERNET_KEY"] == ""
     tracked = subprocess.run(["git", "ls-files"], cwd=PROJECT_DIR, capture_output=True, text=True).stdout.split()
     assert ".env" not in tracked and ".env" in (PROJECT_DIR / ".gitignore").read_text().split()

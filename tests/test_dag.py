@@ -1,4 +1,5 @@
 """The monthly DAG: imports cleanly, is wired as designed, and runs end to end offline."""
+
 import os
 import subprocess
 import sys
@@ -36,10 +37,16 @@ def test_dag_is_monthly_in_stockholm_time_and_never_writes_twice_at_once(dagbag)
 def test_dag_order_extract_land_load_build_publish(dagbag):
     dag = dagbag.dags["monthly_load"]
     ids = set(dag.task_ids)
-    assert {"extract_population", "load_population", "load_records", "dbt_build", "publish"} <= ids
-    assert "load_population" in dag.get_task("extract_population").downstream_task_ids
+    assert {
+        "population.extract_population",
+        "population.load_population",
+        "records.load_records",
+        "dbt_build",
+        "publish",
+    } <= ids
+    assert "population.load_population" in dag.get_task("population.extract_population").downstream_task_ids
     build_upstream = dag.get_task("dbt_build").get_flat_relative_ids(upstream=True)
-    assert {"extract_population", "load_population", "load_records"} <= build_upstream
+    assert {"population.extract_population", "population.load_population", "records.load_records"} <= build_upstream
     assert "dbt_build" in dag.get_task("publish").get_flat_relative_ids(upstream=True)
     # an unchanged month: dbt_build short-circuits, so Airflow skips the gate, publish and report
     from airflow.providers.standard.operators.python import ShortCircuitOperator
@@ -50,10 +57,22 @@ def test_dag_order_extract_land_load_build_publish(dagbag):
 
 def test_main_command_runs_the_dag_offline_end_to_end(tmp_path):
     """What `make run` does, into a temporary directory, with the network out of reach."""
-    env = {**os.environ, "FOU_SOURCE_MODE": "snapshot", "FOU_DATA_DIR": str(tmp_path / "data"),
-           "AIRFLOW_HOME": str(tmp_path / "airflow"), "HTTPS_PROXY": "http://127.0.0.1:9", "HTTP_PROXY": "http://127.0.0.1:9"}
-    result = subprocess.run([sys.executable, "-m", "ingestion.cli", "run"], cwd=PROJECT_DIR, env=env,
-                            capture_output=True, text=True, timeout=600)
+    env = {
+        **os.environ,
+        "FOU_SOURCE_MODE": "snapshot",
+        "FOU_DATA_DIR": str(tmp_path / "data"),
+        "AIRFLOW_HOME": str(tmp_path / "airflow"),
+        "HTTPS_PROXY": "http://127.0.0.1:9",
+        "HTTP_PROXY": "http://127.0.0.1:9",
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "ingestion.cli", "run"],
+        cwd=PROJECT_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     published = tmp_path / "data" / "warehouse" / "fou_nordvast.duckdb"
     assert f"Published warehouse (open read-only): {published}" in result.stdout

@@ -1,6 +1,7 @@
 """Faults injected into SCB with the real client (and, for one, the real DAG): bounded retries,
 a clear error naming source and request, an uncorrupted landing area, unchanged published marts.
 Each row of the fault table in docs/faults.md is one case here."""
+
 from __future__ import annotations
 
 import hashlib
@@ -13,11 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from conftest import make_settings, run_loads
-from fake_scb import FakeScb
-from fakeserver import Reply
-from ingestion import pipeline, scb
-from ingestion.http import SourceError, SourceUnreachable
+from ingestion import pipeline
+from ingestion.errors import SourceError, SourceUnreachable
+from ingestion.scb import extract as scb_extract
+from tests.support.fake_scb import FakeScb
+from tests.support.fakeserver import Reply
+from tests.support.helpers import make_settings, run_loads
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DATA = "/tables/TAB638/data"
@@ -39,8 +41,14 @@ def good_data_dir(tmp_path_factory, module_monkeypatch):
 def live(good_data_dir, tmp_path, fake_server, monkeypatch):
     data_dir = tmp_path / "data"
     shutil.copytree(good_data_dir, data_dir)
-    settings = make_settings(monkeypatch, data_dir, FOU_SOURCE_MODE="live", FOU_SCB_BASE_URL=fake_server.url,
-                             FOU_HTTP_RETRIES="3", FOU_HTTP_TIMEOUT_S="1")
+    settings = make_settings(
+        monkeypatch,
+        data_dir,
+        FOU_SOURCE_MODE="live",
+        FOU_SCB_BASE_URL=fake_server.url,
+        FOU_HTTP_RETRIES="3",
+        FOU_HTTP_TIMEOUT_S="1",
+    )
     return settings, FakeScb(fake_server)
 
 
@@ -74,8 +82,8 @@ TRANSIENT = {
 def test_transient_fault_once_is_retried_and_the_load_goes_on(live, fault, fake_server):
     settings, fake = live
     fake.faults = [TRANSIENT[fault]]
-    landed = scb.extract_population(settings)
-    assert len(fake_server.calls_to(DATA)) == 2           # the fault, then one retry
+    landed = scb_extract.extract_population(settings)
+    assert len(fake_server.calls_to(DATA)) == 2  # the fault, then one retry
     assert len(landed) == 4
     assert_landing_intact(settings)
 
@@ -96,8 +104,8 @@ def test_persistent_fault_fails_after_bounded_retries(live, fault, fake_server):
     fake.faults = [reply] * 50
     published = sha(settings.published_db)
     with pytest.raises(error, match=rf"scb: POST {fake_server.url}{DATA}.*{message}"):
-        scb.extract_population(settings)
-    assert len(fake_server.calls_to(DATA)) == 1 + 3        # FOU_HTTP_RETRIES=3
+        scb_extract.extract_population(settings)
+    assert len(fake_server.calls_to(DATA)) == 1 + 3  # FOU_HTTP_RETRIES=3
     assert_landing_intact(settings)
     assert sha(settings.published_db) == published
 
@@ -106,7 +114,7 @@ def test_truncated_json_is_refused_and_not_landed(live, fake_server):
     settings, fake = live
     fake.faults = [Reply(200, {"id": ["Region"], "value": [1, 2, 3]}, truncate_to=20)]
     with pytest.raises(SourceError, match=rf"scb: POST {fake_server.url}{DATA}.* returned invalid JSON"):
-        scb.extract_population(settings)
+        scb_extract.extract_population(settings)
     assert_landing_intact(settings)
 
 
@@ -114,13 +122,13 @@ def test_empty_answer_is_a_clear_error(live, fake_server):
     settings, fake = live
     fake.faults = [Reply(200, b"")]
     with pytest.raises(SourceError, match=rf"scb: POST {fake_server.url}{DATA}.* empty body"):
-        scb.extract_population(settings)
+        scb_extract.extract_population(settings)
 
 
 def test_missing_field_fails_the_load_naming_the_file(live, fake_server):
     settings, fake = live
     fake.faults = [Reply(200, {"id": ["Region"], "size": [1], "dimension": {}})]
-    landed = scb.extract_population(settings)   # valid JSON is kept as it came
+    landed = scb_extract.extract_population(settings)  # valid JSON is kept as it came
     with pytest.raises(Exception, match=r"field 'value' is missing"):
         pipeline.load_population(settings, [str(p) for p in landed])
     assert_landing_intact(settings)
@@ -132,14 +140,14 @@ def test_unknown_dimension_in_an_answer_is_refused(live, fake_server):
     meta["id"] = [d if d != "Kon" else "Kön" for d in meta["id"]]
     meta["dimension"]["Kön"] = meta["dimension"].pop("Kon")
     with pytest.raises(SourceError, match=r"TAB638 metadata lacks dimensions \['Kon'\]"):
-        scb.extract_population(settings)
+        scb_extract.extract_population(settings)
 
 
 def test_redirect_is_followed(live, fake_server):
     settings, fake = live
     fake.faults = [Reply(308, b"", headers={"Location": f"{fake_server.url}/moved{DATA}"})]
     fake_server.route("POST", f"/moved{DATA}", fake_server.routes[("POST", DATA)])
-    assert len(scb.extract_population(settings)) == 4
+    assert len(scb_extract.extract_population(settings)) == 4
     assert len(fake_server.calls_to(f"/moved{DATA}")) == 1
 
 
@@ -151,11 +159,24 @@ def test_failing_source_fails_the_real_dag_and_published_marts_stay(good_data_di
     shutil.copytree(good_data_dir, data_dir)
     published = data_dir / "warehouse" / "fou_nordvast.duckdb"
     before = sha(published)
-    env = {**os.environ, "FOU_DATA_DIR": str(data_dir), "FOU_SOURCE_MODE": "live", "FOU_TASK_RETRIES": "0",
-           "FOU_SCB_BASE_URL": fake_server.url, "FOU_KOLADA_BASE_URL": "http://127.0.0.1:9",
-           "FOU_HTTP_RETRIES": "0", "AIRFLOW_HOME": str(tmp_path / "airflow")}
-    result = subprocess.run([sys.executable, "-m", "ingestion.cli", "run"], cwd=PROJECT_DIR, env=env,
-                            capture_output=True, text=True, timeout=600)
+    env = {
+        **os.environ,
+        "FOU_DATA_DIR": str(data_dir),
+        "FOU_SOURCE_MODE": "live",
+        "FOU_TASK_RETRIES": "0",
+        "FOU_SCB_BASE_URL": fake_server.url,
+        "FOU_KOLADA_BASE_URL": "http://127.0.0.1:9",
+        "FOU_HTTP_RETRIES": "0",
+        "AIRFLOW_HOME": str(tmp_path / "airflow"),
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "ingestion.cli", "run"],
+        cwd=PROJECT_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     output = result.stdout + result.stderr
     assert result.returncode == 1, output[-3000:]
     assert "extract_population" in output.split("failed:")[1].split(".")[0]

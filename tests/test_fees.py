@@ -1,11 +1,9 @@
 """The fee mart on the bundled real SCB snapshot against the 2019 plan's table and hand-worked figures."""
+
 from decimal import ROUND_HALF_UP, Decimal
 
 import duckdb
 import pytest
-
-from conftest import make_settings, run_loads
-from ingestion import pipeline
 
 # Verksamhetsplan 2019, "Intäkter från delägare 2019": population 31 Dec 2017 (2016), share,
 # growth, rate 9,08 and fee. Shares are printed as whole percent.
@@ -22,11 +20,8 @@ PLAN_2019 = {
 
 
 @pytest.fixture(scope="module")
-def marts(tmp_path_factory, module_monkeypatch):
-    s = make_settings(module_monkeypatch, tmp_path_factory.mktemp("fees") / "data")
-    run_loads(s)
-    pipeline.dbt_build(s)
-    with duckdb.connect(str(s.work_db), read_only=True) as con:
+def marts(bundled_warehouse):
+    with duckdb.connect(str(bundled_warehouse.published_db), read_only=True) as con:
         yield con
 
 
@@ -35,7 +30,9 @@ def fees(con, year):
     rows = con.execute(
         "select municipality_name, basis_population, previous_population, population_share_pct, "
         "population_growth_pct, rate_per_inhabitant, fee_kr, is_invoiced, fee_model "
-        "from marts.fct_fees where fee_year = ?", [year]).fetchall()
+        "from marts.fct_fees where fee_year = ?",
+        [year],
+    ).fetchall()
     return {r[0]: dict(zip(cols, r)) for r in rows}
 
 
@@ -64,14 +61,15 @@ def test_2019_growth_matches_the_plan_except_where_the_plan_misquotes_scb(marts)
 
 def test_hand_worked_fees(marts):
     got = fees(marts, 2019)
-    assert got["Ekerö"]["fee"] == 251997          # 27 753 × 9,08 = 251 997,24
-    assert got["Solna"]["fee"] == 723740          # 79 707 × 9,08 = 723 739,56
-    total = marts.execute("select fee_total_kr, region_basis_population from marts.fct_fee_totals "
-                          "where fee_year = 2019").fetchone()
+    assert got["Ekerö"]["fee"] == 251997  # 27 753 × 9,08 = 251 997,24
+    assert got["Solna"]["fee"] == 723740  # 79 707 × 9,08 = 723 739,56
+    total = marts.execute(
+        "select fee_total_kr, region_basis_population from marts.fct_fee_totals where fee_year = 2019"
+    ).fetchone()
     assert total == (sum(round(p * 9.08) for p, *_ in PLAN_2019.values()), 424550)
     fees_2018 = fees(marts, 2018)
     assert fees_2018["Järfälla"]["fee"] == 662267  # 74 412 × 8,90 = 662 266,80
-    assert fees_2018["Ekerö"]["fee"] == 243913     # SCB's 27 406 × 8,90 = 243 913,40
+    assert fees_2018["Ekerö"]["fee"] == 243913  # SCB's 27 406 × 8,90 = 243 913,40
 
 
 def test_waived_year_2022(marts):
@@ -81,9 +79,12 @@ def test_waived_year_2022(marts):
 
 
 def test_reconciliation_lists_the_plans_ekero_2016_figure_only(marts):
-    rows = marts.execute("select municipality_name, reference_date, quoted_population, scb_population, difference "
-                         "from marts.rpt_population_reconciliation where differs_from_scb").fetchall()
+    rows = marts.execute(
+        "select municipality_name, reference_date, quoted_population, scb_population, difference "
+        "from marts.rpt_population_reconciliation where differs_from_scb"
+    ).fetchall()
     import datetime
+
     assert rows == [("Ekerö", datetime.date(2016, 12, 31), 27211, 27406, -195)]
     assert marts.execute("select count(*) from marts.rpt_population_reconciliation").fetchone()[0] == 16
 

@@ -1,5 +1,6 @@
 """Incremental monthly runs (ingestion/incremental.py): nothing changed → dbt, the quality gate
 and publish are skipped; a changed input always rebuilds what depends on it, and only that."""
+
 from __future__ import annotations
 
 import json
@@ -8,9 +9,10 @@ import os
 import duckdb
 import pytest
 
-from conftest import make_settings, run_loads
 from ingestion import incremental, pipeline, warehouse
 from ingestion.http import Response, land
+from ingestion.scb import load as scb_load
+from tests.support.helpers import make_settings, run_loads
 
 pytestmark = pytest.mark.slow
 
@@ -67,7 +69,9 @@ def test_a_new_record_file_rebuilds_the_records_marts_only(built):
     settings.inbox.mkdir(parents=True, exist_ok=True)
     (settings.inbox / "förfrågningar_test.csv").write_text(
         "förfrågan_id;år;datum;ursprung;avsändare;beslut;linje;antal;beskrivning;källa;exempel\n"
-        "TEST-1;2026;;Järfälla;;ja;;3;test;tests/test_incremental.py;ja\n", encoding="utf-8")
+        "TEST-1;2026;;Järfälla;;ja;;3;test;tests/test_incremental.py;ja\n",
+        encoding="utf-8",
+    )
     pipeline.load_records(settings)
     plan = incremental.plan_dbt_build(settings)
     assert plan.changed == ["records"] and not plan.full
@@ -90,39 +94,53 @@ def test_a_population_change_rebuilds_the_fee_mart_with_the_new_figure(built):
     """A new SCB answer (a revised 2017 figure for Ekerö, the basis of the 2019 fees) changes the
     scb group only; the fee mart is rebuilt and uses the new figure."""
     settings = built
-    old_pop, old_fee = work(settings, "select basis_population, fee_kr from marts.fct_fees "
-                                      "where fee_year = 2019 and municipality_code = '0125'")[0]
+    old_pop, old_fee = work(
+        settings,
+        "select basis_population, fee_kr from marts.fct_fees where fee_year = 2019 and municipality_code = '0125'",
+    )[0]
     # SCB answers with the whole table again, one figure revised: a new answer (new SHA-256)
     landed = sorted((settings.landing_dir / "scb" / "TAB638").glob("*.json"))
-    data = next(p for p in landed if not p.name.endswith(".meta.json")
-                and json.loads(p.with_suffix(".meta.json").read_text())["kind"] == "data")
+    data = next(
+        p
+        for p in landed
+        if not p.name.endswith(".meta.json") and json.loads(p.with_suffix(".meta.json").read_text())["kind"] == "data"
+    )
     body = json.loads(data.read_text(encoding="utf-8"))
     regions = list(body["dimension"]["Region"]["category"]["index"])
     years = list(body["dimension"]["Tid"]["category"]["index"])
     cell = regions.index("0125") * len(years) + years.index("2017")  # Alder and contents have one code
     assert body["value"][cell] == old_pop
     body["value"][cell] = old_pop + 1000
-    r = Response("scb", "POST", "https://example.invalid/tables/TAB638/data", None, 200,
-                 json.dumps(body).encode(), "2099-01-01T00:00:00+00:00", source_mode="snapshot")
-    warehouse.load_landed_scb(settings, [land(r, settings.landing_dir, "TAB638")])
+    r = Response(
+        "scb",
+        "POST",
+        "https://example.invalid/tables/TAB638/data",
+        None,
+        200,
+        json.dumps(body).encode(),
+        "2099-01-01T00:00:00+00:00",
+        source_mode="snapshot",
+    )
+    scb_load.load_landed(settings, [land(r, settings.landing_dir, "TAB638")])
     plan = incremental.plan_dbt_build(settings)
     assert plan.changed == ["scb"] and not plan.full
     pipeline.dbt_build(settings)
     assert {"fct_fees", "fct_population"} <= built_models(settings)
     assert "fct_requests" not in built_models(settings)
-    new_pop, new_fee = work(settings, "select basis_population, fee_kr from marts.fct_fees "
-                                      "where fee_year = 2019 and municipality_code = '0125'")[0]
+    new_pop, new_fee = work(
+        settings,
+        "select basis_population, fee_kr from marts.fct_fees where fee_year = 2019 and municipality_code = '0125'",
+    )[0]
     assert new_pop == old_pop + 1000
     assert new_fee == round((old_pop + 1000) * 9.08) != old_fee
 
 
 def test_a_changed_dbt_project_or_forced_build_is_a_full_build(built, monkeypatch):
-    monkeypatch.setenv("FOU_FULL_BUILD", "1")
-    assert incremental.plan_dbt_build(built).full
-    monkeypatch.delenv("FOU_FULL_BUILD")
+    assert incremental.plan_dbt_build(built.model_copy(update={"full_build": True})).full
     with warehouse.connect(built.work_db) as con:  # as if the models had changed since
-        con.execute("update main.load_state set fingerprint = json_object('dbt_project', 'older') "
-                    "where step = 'dbt_build'")
+        con.execute(
+            "update main.load_state set fingerprint = json_object('dbt_project', 'older') where step = 'dbt_build'"
+        )
     plan = incremental.plan_dbt_build(built)
     assert plan.full and plan.reason == "the dbt project changed"
     assert os.environ.get("FOU_FULL_BUILD") is None

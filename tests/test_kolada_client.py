@@ -1,5 +1,6 @@
 """Kolada v3 client against a local server: paging by next_url, 25-id batching, 429 with
 Retry-After, failed KPI batches, auto fallback, and the load's replace rules."""
+
 from __future__ import annotations
 
 import json
@@ -9,11 +10,13 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from fake_kolada import FakeKolada, segments
-from fakeserver import Call, Reply
-from ingestion import kolada, oj_load
-from ingestion.http import SourceError
+from ingestion.errors import SourceError
+from ingestion.kolada import client as kolada_client
+from ingestion.kolada import extract as kolada_extract
+from ingestion.kolada import load as kolada_load
 from ingestion.settings import Settings
+from tests.support.fake_kolada import FakeKolada, segments
+from tests.support.fakeserver import Call, Reply
 
 
 def live_settings(fake_server, monkeypatch, mode="live") -> Settings:
@@ -25,15 +28,17 @@ def live_settings(fake_server, monkeypatch, mode="live") -> Settings:
 
 def test_chunks_and_path_respect_the_25_id_limit():
     ids = [f"N{i:05d}" for i in range(53)]
-    parts = kolada.chunks(ids)
+    parts = kolada_client.chunks(ids)
     assert [len(p) for p in parts] == [25, 25, 3]
     assert sum(parts, []) == ids
-    assert kolada.data_path(["N1", "U2"], ["0114", "0000"], [2023, 2024]) == \
-        "data/kpi/N1,U2/municipality/0114,0000/year/2023,2024"
+    assert (
+        kolada_client.data_path(["N1", "U2"], ["0114", "0000"], [2023, 2024])
+        == "data/kpi/N1,U2/municipality/0114,0000/year/2023,2024"
+    )
     with pytest.raises(ValueError, match="26 kpi ids"):
-        kolada.data_path(ids[:26], ["0114"], [2024])
+        kolada_client.data_path(ids[:26], ["0114"], [2024])
     with pytest.raises(ValueError):
-        kolada.data_path(["N1"], [], [2024])
+        kolada_client.data_path(["N1"], [], [2024])
 
 
 def test_paging_follows_next_url_until_it_is_empty(fake_server, monkeypatch, settings):
@@ -43,7 +48,7 @@ def test_paging_follows_next_url_until_it_is_empty(fake_server, monkeypatch, set
         return Reply(200, {"count": 1, "values": [{"id": f"N{page}", "title": "t"}], "next_url": nxt})
 
     fake_server.route("GET", "/v3/kpi", kpi_pages)
-    client = kolada.KoladaClient(live_settings(fake_server, monkeypatch))
+    client = kolada_client.KoladaClient(live_settings(fake_server, monkeypatch))
     pages = client.metadata("kpi")
     assert [p.json()["values"][0]["id"] for p in pages] == ["N1", "N2", "N3"]
     calls = fake_server.calls_to("/v3/kpi")
@@ -55,7 +60,7 @@ def test_paging_refuses_a_next_url_that_loops(fake_server, monkeypatch, settings
     loop = lambda call: Reply(200, {"values": [], "next_url": f"{fake_server.url}/v3/kpi?page=1&per_page=5000"})  # noqa: E731
     fake_server.route("GET", "/v3/kpi", loop)
     with pytest.raises(SourceError, match="does not end"):
-        kolada.KoladaClient(live_settings(fake_server, monkeypatch)).metadata("kpi")
+        kolada_client.KoladaClient(live_settings(fake_server, monkeypatch)).metadata("kpi")
 
 
 def test_data_is_batched_25_ids_per_segment_never_one_call_per_value(fake_server, monkeypatch, settings):
@@ -63,7 +68,7 @@ def test_data_is_batched_25_ids_per_segment_never_one_call_per_value(fake_server
     munis = [f"{i:04d}" for i in range(100, 160)]
     years = [2021, 2022, 2023]
     fake = FakeKolada(fake_server)
-    pages = kolada.KoladaClient(live_settings(fake_server, monkeypatch)).data(kpis, munis, years)
+    pages = kolada_client.KoladaClient(live_settings(fake_server, monkeypatch)).data(kpis, munis, years)
     # 30 KPIs → 2 batches, 60 places → 3 batches, 3 years → 1: six calls for 5 400 values
     assert len(fake.data_calls) == 6
     for call in fake.data_calls:
@@ -76,7 +81,7 @@ def test_data_is_batched_25_ids_per_segment_never_one_call_per_value(fake_server
 def test_429_is_retried_after_the_retry_after_delay(fake_server, monkeypatch, settings):
     ok = Reply(200, {"count": 1, "values": [{"id": "0114", "title": "Upplands Väsby", "type": "K"}], "next_url": None})
     fake_server.route("GET", "/v3/municipality", [Reply(429, {"error": "slow down"}, headers={"Retry-After": "1"}), ok])
-    pages = kolada.KoladaClient(live_settings(fake_server, monkeypatch)).metadata("municipality")
+    pages = kolada_client.KoladaClient(live_settings(fake_server, monkeypatch)).metadata("municipality")
     assert pages[0].json()["values"][0]["title"] == "Upplands Väsby"
     calls = fake_server.calls_to("/v3/municipality")
     assert len(calls) == 2
@@ -87,7 +92,7 @@ def test_429_that_never_ends_fails_with_a_source_error(fake_server, monkeypatch,
     monkeypatch.setenv("FOU_HTTP_RETRIES", "2")
     fake_server.route("GET", "/v3/kpi", Reply(429, {"error": "slow down"}, headers={"Retry-After": "0"}))
     with pytest.raises(SourceError):
-        kolada.KoladaClient(live_settings(fake_server, monkeypatch)).metadata("kpi")
+        kolada_client.KoladaClient(live_settings(fake_server, monkeypatch)).metadata("kpi")
     assert len(fake_server.calls_to("/v3/kpi")) == 3  # first try + 2 retries
 
 
@@ -99,13 +104,12 @@ def live_extract(fake_server, monkeypatch, failing_kpi: str | None = None):
 
     fake = FakeKolada(fake_server, fail=fail)
     settings = live_settings(fake_server, monkeypatch)
-    return settings, kolada.extract(settings), fake.data_calls
+    return settings, kolada_extract.extract(settings), fake.data_calls
 
 
 def test_live_extract_a_failing_batch_does_not_stop_the_others(fake_server, monkeypatch, settings):
-    cfg = kolada.load_catalogue()
-    kpis = [k["id"] for k in cfg["kpis"]]
-    second_batch = kolada.chunks(kpis)[1]
+    kpis = Settings().kpis.ids
+    second_batch = kolada_client.chunks(kpis)[1]
     settings, landed, data_calls = live_extract(fake_server, monkeypatch, failing_kpi=second_batch[0])
     manifest = json.loads(open(landed[0], encoding="utf-8").read())
     assert manifest["source_mode"] == "live"
@@ -115,44 +119,44 @@ def test_live_extract_a_failing_batch_does_not_stop_the_others(fake_server, monk
     for call in data_calls:
         places.update(segments(call)["municipality"])
     assert len(places) == 292 and {"0000", "0001", "0163"} <= places
-    first_batch_calls = [c for c in data_calls if segments(c)["kpi"] == kolada.chunks(kpis)[0]]
+    first_batch_calls = [c for c in data_calls if segments(c)["kpi"] == kolada_client.chunks(kpis)[0]]
     assert len(first_batch_calls) == 12
     # the failing batch stops at its first call (400), the first batch is complete
-    report = oj_load.load(settings, [str(p) for p in landed])
+    report = kolada_load.load(settings, [str(p) for p in landed])
     assert report["failed_kpis"] == sorted(second_batch)
     assert report["kpis_loaded"] == len(kpis) - len(second_batch)
     with duckdb.connect(str(settings.work_db), read_only=True) as con:
         n, gen = con.execute("select count(*), bool_or(is_generated) from raw.kolada_values").fetchone()
         failed_json = con.execute("select failed_kpis from raw.kolada_load_runs").fetchone()[0]
     years = manifest["years"]
-    assert n == len(kolada.chunks(kpis)[0]) * 292 * len(years) and gen is False
+    assert n == len(kolada_client.chunks(kpis)[0]) * 292 * len(years) and gen is False
     assert sorted(json.loads(failed_json)) == sorted(second_batch)
 
     # a snapshot load afterwards: generated values never replace the real ones just loaded
     monkeypatch.setenv("FOU_SOURCE_MODE", "snapshot")
     snap = Settings()
-    report = oj_load.load(snap, [str(p) for p in kolada.extract(snap)])
-    assert sorted(report["kept_real_kpis"]) == sorted(kolada.chunks(kpis)[0])
+    report = kolada_load.load(snap, [str(p) for p in kolada_extract.extract(snap)])
+    assert sorted(report["kept_real_kpis"]) == sorted(kolada_client.chunks(kpis)[0])
     with duckdb.connect(str(settings.work_db), read_only=True) as con:
         rows = dict(con.execute("select kpi, bool_or(is_generated) from raw.kolada_values group by kpi").fetchall())
-    assert all(rows[k] is False for k in kolada.chunks(kpis)[0])
+    assert all(rows[k] is False for k in kolada_client.chunks(kpis)[0])
     assert all(rows[k] is True for k in second_batch)  # failed live, so the generated ones fill in
 
 
 def test_every_batch_failing_raises(fake_server, monkeypatch, settings):
-    cfg = kolada.load_catalogue()
+    cfg = Settings().kpis
     FakeKolada(fake_server, fail=lambda call: Reply(400, {"error": "no"}))
     settings = live_settings(fake_server, monkeypatch)
     with pytest.raises(SourceError, match="every KPI failed"):
-        kolada.extract(settings)
-    assert len(cfg["kpis"]) > 25
+        kolada_extract.extract(settings)
+    assert len(cfg.kpis) > 25
 
 
 def test_auto_mode_falls_back_to_the_generated_snapshot_when_unreachable(monkeypatch, settings):
     monkeypatch.setenv("FOU_SOURCE_MODE", "auto")
     monkeypatch.setenv("FOU_KOLADA_BASE_URL", "http://127.0.0.1:9/v3")  # discard port: refused
     monkeypatch.setenv("FOU_HTTP_RETRIES", "0")
-    landed = kolada.extract(Settings())
+    landed = kolada_extract.extract(Settings())
     manifest = json.loads(open(landed[0], encoding="utf-8").read())
     assert manifest["source_mode"] == "snapshot" and manifest["failed"] == {}
     metas = [json.loads(p.with_suffix(".meta.json").read_text(encoding="utf-8")) for p in landed[1:]]
@@ -165,7 +169,7 @@ def test_live_mode_raises_when_unreachable(monkeypatch, settings):
     monkeypatch.setenv("FOU_KOLADA_BASE_URL", "http://127.0.0.1:9/v3")
     monkeypatch.setenv("FOU_HTTP_RETRIES", "0")
     with pytest.raises(SourceError):
-        kolada.extract(Settings())
+        kolada_extract.extract(Settings())
 
 
 def test_the_same_answers_again_are_not_reloaded_and_a_changed_one_is(settings):
@@ -173,18 +177,22 @@ def test_the_same_answers_again_are_not_reloaded_and_a_changed_one_is(settings):
 
     def state():
         with duckdb.connect(str(settings.work_db), read_only=True) as con:
-            return (con.execute("select count(*), round(sum(value), 3), count(distinct sha256) from raw.kolada_values").fetchone(),
-                    con.execute("select count(*) from raw.kolada_load_runs").fetchone()[0])
+            return (
+                con.execute(
+                    "select count(*), round(sum(value), 3), count(distinct sha256) from raw.kolada_values"
+                ).fetchone(),
+                con.execute("select count(*) from raw.kolada_load_runs").fetchone()[0],
+            )
 
-    first = oj_load.load(settings, [str(p) for p in kolada.extract(settings)])
+    first = kolada_load.load(settings, [str(p) for p in kolada_extract.extract(settings)])
     assert first["values_loaded"] > 0 and not first.get("unchanged")
     before = state()
-    again = oj_load.load(settings, [str(p) for p in kolada.extract(settings)])
+    again = kolada_load.load(settings, [str(p) for p in kolada_extract.extract(settings)])
     assert again["unchanged"] and again["values_loaded"] == 0
     assert state() == before  # same rows, and no load run logged for a load that did nothing
 
     # a revised answer (one value changed): its KPIs are loaded again, with the new value
-    landed = [str(p) for p in kolada.extract(settings)]
+    landed = [str(p) for p in kolada_extract.extract(settings)]
     answer = next(p for p in map(Path, landed) if p.parent.name == "data")
     body = json.loads(answer.read_text(encoding="utf-8"))
     first_value = next(v for obj in body["values"] for v in obj["values"] if v["value"] is not None)
@@ -194,7 +202,7 @@ def test_the_same_answers_again_are_not_reloaded_and_a_changed_one_is(settings):
     revised.write_bytes(raw)
     meta = json.loads(answer.with_suffix(".meta.json").read_text(encoding="utf-8"))
     revised.with_suffix(".meta.json").write_text(json.dumps({**meta, "sha256": revised.stem}), encoding="utf-8")
-    changed = oj_load.load(settings, [revised.as_posix() if p == str(answer) else p for p in landed])
+    changed = kolada_load.load(settings, [revised.as_posix() if p == str(answer) else p for p in landed])
     assert not changed.get("unchanged") and changed["values_loaded"] == before[0][0]
     with duckdb.connect(str(settings.work_db), read_only=True) as con:
         assert con.execute("select count(*) from raw.kolada_values where value = 12345.5").fetchone()[0] == 1

@@ -1,48 +1,61 @@
 """Parsing the real saved Kolada v3 metadata and values bundled in ingestion/snapshots/kolada,
 and the seeded generator of offline values."""
+
 from __future__ import annotations
 
 import gzip
 import json
 
-from ingestion import kolada, oj_generator, oj_load
+from ingestion.kolada import client as kolada_client
+from ingestion.kolada import extract as kolada_extract
+from ingestion.kolada import load as kolada_load
 from ingestion.settings import Settings
+from scripts import oj_generator
 
 
 def body(entity: str) -> dict:
-    return kolada.snapshot_record_responses(kolada.SNAPSHOT / f"{entity}.json")[0].json()
+    return kolada_extract.snapshot_record_responses(kolada_extract.SNAPSHOT / f"{entity}.json")[0].json()
 
 
 def test_catalogue_ids_exist_in_the_real_kpi_metadata():
-    rows = {r["id"]: r for r in oj_load.kpi_rows(body("kpi"))}
-    cfg = kolada.load_catalogue()
-    assert 20 <= len(cfg["kpis"]) <= 40
-    missing = [k["id"] for k in cfg["kpis"] if k["id"] not in rows]
+    rows = {r["id"]: r for r in kolada_load.kpi_rows(body("kpi"))}
+    cfg = Settings().kpis
+    assert 20 <= len(cfg.kpis) <= 40
+    missing = [k.id for k in cfg.kpis if k.id not in rows]
     assert missing == []
-    areas = {k["area"] for k in cfg["kpis"]}
-    assert areas == {"ekonomiskt bistånd", "missbruk och beroende", "barn och unga", "socialpsykiatri",
-                     "hemlöshet", "IFO övergripande"}
+    areas = {k.area for k in cfg.kpis}
+    assert areas == {
+        "ekonomiskt bistånd",
+        "missbruk och beroende",
+        "barn och unga",
+        "socialpsykiatri",
+        "hemlöshet",
+        "IFO övergripande",
+    }
     # yes/no KPIs have no direction of better; both codings occur in the real titles
-    for k in cfg["kpis"]:
-        if "Ja=1" in rows[k["id"]]["title"]:
-            assert k["direction"] == "none", k["id"]
+    for k in cfg.kpis:
+        if "Ja=1" in rows[k.id]["title"]:
+            assert k.direction == "none", k.id
     assert "(Ja=1, Nej=0)" in rows["U28500"]["title"] and "(Ja=1, Nej=2)" in rows["U30426"]["title"]
     assert "kommunenkät ÖJ socialtjänst" in rows["U35537"]["description"]
     assert rows["U31500"]["is_divided_by_gender"] is True and rows["U31500"]["publ_period"] == "2026"
 
 
 def test_real_municipalities_and_groups():
-    munis = oj_load.municipality_rows(body("municipality"))
+    munis = kolada_load.municipality_rows(body("municipality"))
     by_id = {m["id"]: m for m in munis}
     assert sum(m["type"] == "K" for m in munis) == 290
     assert by_id["0000"]["title"] == "Riket" and by_id["0001"]["title"] == "Region Stockholm"
-    members = Settings().region["region"]["members"]
+    members = Settings().members
     assert {by_id[c]["title"] for c in members} == set(members.values())  # same names as region.yml
-    assert kolada.places(Settings(), kolada.load_catalogue(), kolada.municipality_ids(
-        kolada.snapshot_record_responses(kolada.SNAPSHOT / "municipality.json")))[:10] == \
-        sorted(members) + ["0001", "0000"]
+    assert kolada_extract.places(
+        Settings(),
+        kolada_extract.municipality_ids(
+            kolada_extract.snapshot_record_responses(kolada_extract.SNAPSHOT / "municipality.json")
+        ),
+    )[:10] == sorted(members) + ["0001", "0000"]
 
-    groups = oj_load.group_rows(body("municipality_groups"))
+    groups = kolada_load.group_rows(body("municipality_groups"))
     nordvast = {g["member_id"] for g in groups if g["group_id"] == "G196055"}
     assert len(nordvast) == 7 and "0163" not in nordvast  # Sollentuna is not in Kolada's group
     titles = {g["group_title"] for g in groups}
@@ -51,13 +64,17 @@ def test_real_municipalities_and_groups():
 
 def test_real_values_parse_unchanged():
     """The real N00945 values (saved unnested by rKolada), put back into the v3 answer shape."""
-    real = json.loads((kolada.SNAPSHOT / "data_N00945.real_unnested.json").read_text(encoding="utf-8"))["values"]
+    real = json.loads((kolada_extract.SNAPSHOT / "data_N00945.real_unnested.json").read_text(encoding="utf-8"))[
+        "values"
+    ]
     objects = {}
     for v in real:
-        obj = objects.setdefault((v["kpi"], v["municipality_id"], v["year"]), {
-            "kpi": v["kpi"], "municipality": v["municipality_id"], "period": v["year"], "values": []})
+        obj = objects.setdefault(
+            (v["kpi"], v["municipality_id"], v["year"]),
+            {"kpi": v["kpi"], "municipality": v["municipality_id"], "period": v["year"], "values": []},
+        )
         obj["values"].append({"gender": v["gender"], "count": v["count"], "status": v["status"], "value": v["value"]})
-    rows = oj_load.value_rows({"values": list(objects.values())})
+    rows = kolada_load.value_rows({"values": list(objects.values())})
     assert len(rows) == len(real) == 63
     first = next(r for r in rows if r["municipality_id"] == "0180" and r["period"] == 2000)
     assert first["value"] == 31.32959689 and first["gender"] == "T" and first["status"] == ""
@@ -65,24 +82,36 @@ def test_real_values_parse_unchanged():
 
 
 def test_null_values_stay_null_and_deleted_flag_is_read():
-    rows = oj_load.value_rows({"values": [{"kpi": "U1", "municipality": "0114", "period": "2024", "values": [
-        {"gender": "T", "count": 1, "status": "", "value": None},
-        {"gender": "K", "count": 1, "status": "", "value": 0, "isdeleted": True}]}]})
+    rows = kolada_load.value_rows(
+        {
+            "values": [
+                {
+                    "kpi": "U1",
+                    "municipality": "0114",
+                    "period": "2024",
+                    "values": [
+                        {"gender": "T", "count": 1, "status": "", "value": None},
+                        {"gender": "K", "count": 1, "status": "", "value": 0, "isdeleted": True},
+                    ],
+                }
+            ]
+        }
+    )
     assert rows[0]["value"] is None and rows[0]["period"] == 2024
     assert rows[1]["value"] == 0.0 and rows[1]["is_deleted"] is True
 
 
 def test_generator_is_reproducible_and_shaped_like_v3_answers():
-    bundled = json.loads(gzip.decompress(kolada.GENERATED_VALUES.read_bytes()))
+    bundled = json.loads(gzip.decompress(kolada_extract.GENERATED_VALUES.read_bytes()))
     again = oj_generator.answers(Settings())
     assert again == bundled  # same seed, same values: the bundle is what the generator makes
     assert "NOT OFFICIAL STATISTICS" in bundled["notice"]
-    cfg = kolada.load_catalogue()
-    kpi_meta = {r["id"]: r for r in oj_load.kpi_rows(body("kpi"))}
+    cfg = Settings().kpis
+    kpi_meta = {r["id"]: r for r in kolada_load.kpi_rows(body("kpi"))}
     for a in bundled["answers"]:
         assert a["provenance"] == "generated"
         assert set(a["response"]) == {"count", "values", "next_url", "previous_url"}
-        assert a["response"]["count"] == len(a["response"]["values"]) <= kolada.PER_PAGE
+        assert a["response"]["count"] == len(a["response"]["values"]) <= kolada_client.PER_PAGE
         path = a["url"].split("/v3/")[1].split("?")[0]
         seg = path.split("/")
         assert all(len(seg[i].split(",")) <= 25 for i in (2, 4, 6))
@@ -93,7 +122,7 @@ def test_generator_is_reproducible_and_shaped_like_v3_answers():
             if "Ja=1, Nej=2" in kpi_meta[obj["kpi"]]["title"]:
                 assert obj["values"][0]["value"] in (1.0, 2.0)
     kpis = {o["kpi"] for a in bundled["answers"] for o in a["response"]["values"]}
-    assert kpis == {k["id"] for k in cfg["kpis"]}
+    assert kpis == {k.id for k in cfg.kpis}
 
 
 def test_generator_pages_with_next_url_like_the_api():

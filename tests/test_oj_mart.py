@@ -1,5 +1,6 @@
 """An offline ÖJ load fills the mart; rank and quartile checked against an independent Python
 computation on every row, and the example query of docs/oj.md runs as written."""
+
 from __future__ import annotations
 
 import re
@@ -8,7 +9,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from ingestion import pipeline
+from ingestion import dbt, pipeline
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "oj.md"
 
@@ -23,7 +24,7 @@ def mart(tmp_path_factory):
 
     settings = Settings()
     report = pipeline.load_oj(settings, pipeline.extract_oj(settings))
-    pipeline.dbt(settings, "build", "--select", "+path:models/marts/oj", "--indirect-selection", "cautious")
+    dbt.run(settings, "build", "--select", "+path:models/marts/oj", "--indirect-selection", "cautious")
     con = duckdb.connect(str(settings.work_db), read_only=True)
     yield con, report
     con.close()
@@ -41,21 +42,29 @@ def test_offline_load_fills_the_mart_and_every_row_says_generated(mart):
     assert report["failed_kpis"] == [] and report["generated"] is True
     n, kpis, munis, prov = con.execute(
         "select count(*), count(distinct kpi_id), count(distinct municipality_id), "
-        "list(distinct value_provenance) from marts.fct_oj_results").fetchone()
+        "list(distinct value_provenance) from marts.fct_oj_results"
+    ).fetchone()
     assert kpis == 33 and munis == 290 and prov == ["generated"]
     # the region's eight for every KPI × year × sex, reported or not
-    per_slice = con.execute("select distinct count(*) from marts.fct_oj_results where is_region_member "
-                            "group by kpi_id, year, sex").fetchall()
+    per_slice = con.execute(
+        "select distinct count(*) from marts.fct_oj_results where is_region_member group by kpi_id, year, sex"
+    ).fetchall()
     assert per_slice == [(8,)]
-    assert con.execute("select count(*) from marts.rpt_oj_results_wide where value_provenance <> 'generated'"
-                       ).fetchone()[0] == 0
+    assert (
+        con.execute("select count(*) from marts.rpt_oj_results_wide where value_provenance <> 'generated'").fetchone()[
+            0
+        ]
+        == 0
+    )
     assert con.execute("select count(*) from marts.dim_kpi where not has_metadata").fetchone()[0] == 0
 
 
 def test_rank_quartile_and_colour_match_an_independent_computation(mart):
     con, _ = mart
-    rows = con.execute("select kpi_id, year, sex, municipality_id, is_region_member, direction, value, "
-                       "rank_in_region, quartile, quartile_colour from marts.fct_oj_results").fetchall()
+    rows = con.execute(
+        "select kpi_id, year, sex, municipality_id, is_region_member, direction, value, "
+        "rank_in_region, quartile, quartile_colour from marts.fct_oj_results"
+    ).fetchall()
     slices: dict[tuple, list] = {}
     for r in rows:
         slices.setdefault(r[:3], []).append(r)
@@ -96,13 +105,16 @@ def test_change_and_nation_difference(mart):
     """).fetchone()[0]
     assert bad == 0
     # Riket and county values are those loaded for 0000 and 0001
-    assert con.execute("""
+    assert (
+        con.execute("""
         select count(*) from marts.fct_oj_results f
         join staging.stg_kolada__values v on v.kpi_id = f.kpi_id and v.year = f.year and v.sex = f.sex
              and v.municipality_id = '0000'
         where f.nation_value is distinct from v.value
            or (f.value is not null and abs(f.difference_to_nation - (f.value - v.value)) > 1e-6)
-    """).fetchone()[0] == 0
+    """).fetchone()[0]
+        == 0
+    )
 
 
 def test_similar_ifo_groups_for_the_region(mart):
@@ -118,6 +130,12 @@ def test_example_query_in_docs_runs_as_written(mart):
     result = con.execute(sql).fetchall()
     cols = [d[0] for d in con.description]
     assert len(result) == 8  # the eight municipalities
-    assert {"municipality_name", "value", "county_value", "nation_value", "change_assessment",
-            "value_provenance"} <= set(cols)
+    assert {
+        "municipality_name",
+        "value",
+        "county_value",
+        "nation_value",
+        "change_assessment",
+        "value_provenance",
+    } <= set(cols)
     assert all(r[cols.index("value_provenance")] == "generated" for r in result)

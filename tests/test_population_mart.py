@@ -1,12 +1,13 @@
 """From SCB answers to fct_population: civil statuses and sexes summed where exact, published
 totals used where SCB adds Cell Key Method noise, age bands, the stitched series."""
+
 import duckdb
 import pytest
 
-from conftest import make_settings, run_loads
-from fake_scb import FakeScb, cell_value
-from fakeserver import FakeServer
 from ingestion import pipeline
+from tests.support.fake_scb import FakeScb, cell_value
+from tests.support.fakeserver import FakeServer
+from tests.support.helpers import make_settings, run_loads
 
 CIVIL = ["OG", "G", "SK", "ÄNKL"]
 
@@ -26,36 +27,48 @@ def live_mart(tmp_path_factory, module_monkeypatch):
 
 
 def pop(con, region, year, sex, band):
-    return con.execute("select population, method from marts.fct_population where region_code=? and year=? "
-                       "and sex=? and age_band=?", [region, year, sex, band]).fetchone()
+    return con.execute(
+        "select population, method from marts.fct_population where region_code=? and year=? and sex=? and age_band=?",
+        [region, year, sex, band],
+    ).fetchone()
 
 
 def expected_638(region, year, sexes, ages):
-    return sum(cell_value({"Region": region, "Tid": str(year), "Kon": k, "Alder": a, "Civilstand": c})
-               for k in sexes for a in ages for c in CIVIL)
+    return sum(
+        cell_value({"Region": region, "Tid": str(year), "Kon": k, "Alder": a, "Civilstand": c})
+        for k in sexes
+        for a in ages
+        for c in CIVIL
+    )
 
 
 def test_tab638_totals_and_bands_are_exact_sums(live_mart):
     assert pop(live_mart, "0125", 2016, "total", "total") == (expected_638("0125", 2016, "12", ["tot"]), "exact_sum")
     assert pop(live_mart, "0125", 2016, "women", "total")[0] == expected_638("0125", 2016, "2", ["tot"])
     assert pop(live_mart, "0125", 2016, "men", "0-17") == (
-        expected_638("0125", 2016, "1", [str(a) for a in range(18)]), "exact_sum")
+        expected_638("0125", 2016, "1", [str(a) for a in range(18)]),
+        "exact_sum",
+    )
     assert pop(live_mart, "01", 2017, "total", "65+")[0] == expected_638(
-        "01", 2017, "12", [str(a) for a in range(65, 100)] + ["100+"])
+        "01", 2017, "12", [str(a) for a in range(65, 100)] + ["100+"]
+    )
 
 
 def test_tab5557_uses_published_totals_and_flags_summed_bands(live_mart):
     total = cell_value({"Region": "0184", "Tid": "2025", "Kon": "TotSa", "Alder": "TotSA"})
     assert pop(live_mart, "0184", 2025, "total", "total") == (total, "published_total")
     assert pop(live_mart, "0184", 2025, "women", "total")[0] == cell_value(
-        {"Region": "0184", "Tid": "2025", "Kon": "2", "Alder": "TotSA"})
+        {"Region": "0184", "Tid": "2025", "Kon": "2", "Alder": "TotSA"}
+    )
     band = sum(cell_value({"Region": "0184", "Tid": "2025", "Kon": "TotSa", "Alder": str(a)}) for a in range(18, 65))
     assert pop(live_mart, "0184", 2025, "total", "18-64") == (band, "sum_of_noisy_cells")
 
 
 def test_series_is_stitched_and_complete(live_mart):
-    rows = live_mart.execute("select source_table, min(year), max(year), count(distinct region_code) "
-                             "from marts.fct_population group by 1 order by 1").fetchall()
+    rows = live_mart.execute(
+        "select source_table, min(year), max(year), count(distinct region_code) "
+        "from marts.fct_population group by 1 order by 1"
+    ).fetchall()
     assert rows == [("TAB5557", 2025, 2025, 10), ("TAB638", 2015, 2020, 10)]
     grid = live_mart.execute("select count(*) from marts.fct_population").fetchone()[0]
     assert grid == 10 * 6 * 3 * 4  # regions × years × sexes × age bands

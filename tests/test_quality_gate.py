@@ -4,6 +4,7 @@ connection to the published database survives a load + publish.
 
 One offline load (snapshot mode, records with an extra fixed-total fee year) is built once per
 module with the pipeline's own steps; each test works on a copy of that data dir."""
+
 from __future__ import annotations
 
 import hashlib
@@ -60,7 +61,7 @@ def work(built, settings, monkeypatch):
     marts behind dbt's back, so no step may be skipped as already done on the same inputs."""
     monkeypatch.setenv("FOU_FULL_BUILD", "1")
     shutil.copytree(built.data_dir, settings.data_dir)
-    return settings
+    return settings.model_copy(update={"full_build": True})
 
 
 @pytest.fixture
@@ -91,8 +92,9 @@ def test_clean_load_passes_the_gate_and_is_published(work):
     assert not work.published_db.exists()
     pipeline.publish(work)
     with duckdb.connect(str(work.published_db), read_only=True) as con:
-        fees = con.execute("select sum(fee_kr), count(*) from marts.fct_fees where fee_year = ?",
-                           [FIXED_TOTAL_YEAR]).fetchone()
+        fees = con.execute(
+            "select sum(fee_kr), count(*) from marts.fct_fees where fee_year = ?", [FIXED_TOTAL_YEAR]
+        ).fetchone()
         assert fees == (FIXED_TOTAL, 8)  # the largest-remainder split adds up to the total exactly
         assert con.execute("select sum(fee_kr) from marts.fct_fees where fee_year = 2019").fetchone()[0] == 3854914
 
@@ -114,22 +116,32 @@ CORRUPTIONS = {
         },
     ),
     "fixed total off by one krona": (
-        [f"update marts.fct_fees set fee_kr = fee_kr + 1 where fee_year = {FIXED_TOTAL_YEAR} "
-         "and municipality_code = '0125'"],
-        {"fct_fees_per_year: allocated fees sum exactly to the total in a fixed-total year": "1.0",
-         "fct_fees_per_year: fct_fee_totals holds the sum of the fees": "1.0"},
+        [
+            f"update marts.fct_fees set fee_kr = fee_kr + 1 where fee_year = {FIXED_TOTAL_YEAR} "
+            "and municipality_code = '0125'"
+        ],
+        {
+            "fct_fees_per_year: allocated fees sum exactly to the total in a fixed-total year": "1.0",
+            "fct_fees_per_year: fct_fee_totals holds the sum of the fees": "1.0",
+        },
     ),
     "duplicated ÖJ row": (
-        ["insert into marts.fct_oj_results select * from marts.fct_oj_results "
-         "where municipality_id = '0123' and year = 2024 limit 1",
-         "insert into raw.kolada_values select * from raw.kolada_values limit 1"],
-        {"fct_oj_results: one row per KPI × municipality × year × sex": None,
-         "raw_kolada_values: one row per KPI × municipality × year × gender": None},
+        [
+            "insert into marts.fct_oj_results select * from marts.fct_oj_results "
+            "where municipality_id = '0123' and year = 2024 limit 1",
+            "insert into raw.kolada_values select * from raw.kolada_values limit 1",
+        ],
+        {
+            "fct_oj_results: one row per KPI × municipality × year × sex": None,
+            "raw_kolada_values: one row per KPI × municipality × year × gender": None,
+        },
     ),
     "missing fee": (
         ["update marts.fct_fees set fee_kr = null where fee_year = 2019 and municipality_code = '0191'"],
-        {"fct_fees: no fee is missing": None,
-         "fct_fees_member_coverage: every owner municipality has exactly one fee in every invoiced": None},
+        {
+            "fct_fees: no fee is missing": None,
+            "fct_fees_member_coverage: every owner municipality has exactly one fee in every invoiced": None,
+        },
     ),
 }
 
@@ -160,8 +172,11 @@ def test_corrupted_load_fails_the_gate_by_name_and_leaves_the_published_db(work,
 
 def test_warning_does_not_block(work):
     """A year-on-year jump of 20 % is reported as a warning; the load is still published."""
-    corrupt(work, "update marts.fct_population set population = population * 1.2 "
-                  "where region_code = '0191' and year = 2023 and sex = 'total' and age_band = 'total'")
+    corrupt(
+        work,
+        "update marts.fct_population set population = population * 1.2 "
+        "where region_code = '0191' and year = 2023 and sex = 'total' and age_band = 'total'",
+    )
     result = quality.run(work)
     assert result.passed
     assert [f.check for f in result.warnings] == ["fct_population_year_on_year"]
@@ -191,8 +206,12 @@ ANALYST = textwrap.dedent("""
 
 
 def test_open_analyst_connection_survives_a_load_and_publish(work, published):
-    analyst = subprocess.Popen([sys.executable, "-c", ANALYST, str(work.published_db)],
-                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    analyst = subprocess.Popen(
+        [sys.executable, "-c", ANALYST, str(work.published_db)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         before = analyst.stdout.readline().strip()
         assert before.endswith("|32")  # 4 fee years × 8 municipalities
@@ -200,12 +219,15 @@ def test_open_analyst_connection_survives_a_load_and_publish(work, published):
         # the next monthly load, while the analyst's read-only connection stays open: a new
         # fee year arrives in the records and the marts; it passes the gate and is published
         # (nothing waits for the analyst)
-        corrupt(work, "insert into raw.records_fee_parameters select * replace ('2027' as \"avgiftsår\") "
-                      f"from raw.records_fee_parameters where \"avgiftsår\" = '{FIXED_TOTAL_YEAR}'",
-                "insert into marts.fct_fees select * replace (2027 as fee_year) "
-                f"from marts.fct_fees where fee_year = {FIXED_TOTAL_YEAR}",
-                "insert into marts.fct_fee_totals select * replace (2027 as fee_year) "
-                f"from marts.fct_fee_totals where fee_year = {FIXED_TOTAL_YEAR}")
+        corrupt(
+            work,
+            "insert into raw.records_fee_parameters select * replace ('2027' as \"avgiftsår\") "
+            f"from raw.records_fee_parameters where \"avgiftsår\" = '{FIXED_TOTAL_YEAR}'",
+            "insert into marts.fct_fees select * replace (2027 as fee_year) "
+            f"from marts.fct_fees where fee_year = {FIXED_TOTAL_YEAR}",
+            "insert into marts.fct_fee_totals select * replace (2027 as fee_year) "
+            f"from marts.fct_fee_totals where fee_year = {FIXED_TOTAL_YEAR}",
+        )
         gate_then_publish(work)
         assert sha256(work.published_db) != published
 

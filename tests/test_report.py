@@ -1,108 +1,42 @@
 """The steering-group report: built from a published warehouse made from the bundled data; its
 figures are read back FROM THE HTML and compared with the marts and with the unit's own
 documents; it renders in headless Chromium and its PDF converts to images."""
-import os
+
 import re
 import shutil
-import subprocess
-from html.parser import HTMLParser
 from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import make_settings, run_loads
 
-from ingestion import pipeline
-from report.build import GENERATED_NOTICE, build
+from report.base import GENERATED_NOTICE
+from report.build import build
+from tests.support.report_html import by_first_column, num
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 MEMBERS = ["Ekerö", "Järfälla", "Sigtuna", "Sollentuna", "Solna", "Sundbyberg", "Upplands-Bro", "Upplands Väsby"]
 
 
-# ------------------------------------------------------------------ reading the HTML back
-
-class Tables(HTMLParser):
-    """Every <table id=…> as a list of rows of cell texts (th and td)."""
-
-    def __init__(self):
-        super().__init__()
-        self.tables: dict[str, list[list[str]]] = {}
-        self.styles: dict[str, list[list[str]]] = {}
-        self._id = None
-        self._row = self._srow = self._cell = None
-
-    def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
-        if tag == "table" and a.get("id"):
-            self._id = a["id"]
-            self.tables[self._id], self.styles[self._id] = [], []
-        elif self._id and tag == "tr":
-            self._row, self._srow = [], []
-        elif self._id and tag in ("td", "th") and self._row is not None:
-            self._cell = []
-            self._srow.append(a.get("style") or "")
-
-    def handle_endtag(self, tag):
-        if tag == "table":
-            self._id = None
-        elif self._id and tag in ("td", "th") and self._cell is not None:
-            # collapse ASCII whitespace only: the no-break spaces of the numbers stay
-            self._row.append(re.sub(r"[ \t\r\n]+", " ", "".join(self._cell)).strip())
-            self._cell = None
-        elif self._id and tag == "tr" and self._row is not None:
-            self.tables[self._id].append(self._row)
-            self.styles[self._id].append(self._srow)
-            self._row = None
-
-    def handle_data(self, data):
-        if self._cell is not None:
-            self._cell.append(data)
-
-
-def parse(html: str) -> Tables:
-    t = Tables()
-    t.feed(html)
-    return t
-
-
-def num(text: str):
-    """'1 234 567 kr', '+2,0 %', '9,08', '–' → number or None (any space, any minus sign)."""
-    t = text.replace("\u00a0", "").replace(" ", "").replace("kr", "").replace("%", "").replace("\u2212", "-")
-    t = t.replace("+", "").replace("ca", "")
-    if t in ("", "–", "-"):
-        return None
-    return float(t.replace(",", "."))
-
-
-def by_first_column(rows: list[list[str]]) -> dict[str, list[str]]:
-    return {r[0]: r[1:] for r in rows[1:]}
-
-
-# ------------------------------------------------------------------ fixtures
-
 @pytest.fixture(scope="module")
-def published(tmp_path_factory, module_monkeypatch):
-    """The bundled data through the pipeline's own steps, published; report 2025 (HTML + PDF) and 2019."""
-    s = make_settings(module_monkeypatch, tmp_path_factory.mktemp("report") / "data")
-    run_loads(s)
-    pipeline.dbt_build(s)
-    pipeline.publish(s)
-    html_2025, pdf_2025 = build(s, 2025)
-    html_2019, _ = build(s, 2019, pdf=False)
-    con = duckdb.connect(str(s.published_db), read_only=True)
-    yield dict(settings=s, con=con, html=html_2025, pdf=pdf_2025, html_2019=html_2019,
-               t2025=parse(html_2025.read_text(encoding="utf-8")), t2019=parse(html_2019.read_text(encoding="utf-8")))
-    con.close()
+def published(bundled_report):
+    return bundled_report
 
 
 # ------------------------------------------------------------------ fees
 
+
 def test_fee_table_2019_matches_the_mart_and_the_2019_plan(published):
     rows = by_first_column(published["t2019"].tables["fee-table"])
     assert list(rows)[:8] == MEMBERS  # the plan's order: Upplands-Bro before Upplands Väsby
-    mart = {r[0]: r[1:] for r in published["con"].execute(
-        "select municipality_name, basis_population, previous_population, population_share_pct, "
-        "population_growth_pct, rate_per_inhabitant, fee_kr from marts.fct_fees where fee_year = 2019").fetchall()}
+    mart = {
+        r[0]: r[1:]
+        for r in published["con"]
+        .execute(
+            "select municipality_name, basis_population, previous_population, population_share_pct, "
+            "population_growth_pct, rate_per_inhabitant, fee_kr from marts.fct_fees where fee_year = 2019"
+        )
+        .fetchall()
+    }
     for name in MEMBERS:
         pop, prev, share, growth, rate, fee = (num(c) for c in rows[name])
         m_pop, m_prev, m_share, m_growth, m_rate, m_fee = mart[name]
@@ -110,16 +44,25 @@ def test_fee_table_2019_matches_the_mart_and_the_2019_plan(published):
         assert share == pytest.approx(float(m_share), abs=0.05) and growth == pytest.approx(float(m_growth), abs=0.05)
         assert rate == pytest.approx(9.08)
     # Verksamhetsplan 2019, "Intäkter från delägare 2019" (population 2017-12-31; fee at 9,08 kr)
-    plan = {"Ekerö": (27753, 251998), "Järfälla": (76453, 694196), "Sigtuna": (47146, 428087),
-            "Sollentuna": (71848, 652382), "Solna": (79707, 723742), "Sundbyberg": (49424, 448772),
-            "Upplands-Bro": (27614, 250736), "Upplands Väsby": (44605, 405015)}
+    plan = {
+        "Ekerö": (27753, 251998),
+        "Järfälla": (76453, 694196),
+        "Sigtuna": (47146, 428087),
+        "Sollentuna": (71848, 652382),
+        "Solna": (79707, 723742),
+        "Sundbyberg": (49424, 448772),
+        "Upplands-Bro": (27614, 250736),
+        "Upplands Väsby": (44605, 405015),
+    }
     for name, (pop, fee) in plan.items():
         assert num(rows[name][0]) == pop
         assert abs(num(rows[name][5]) - fee) <= 3, name
     total = rows["Summa"]
     assert num(total[0]) == 424550  # the plan's Summa row
-    assert num(total[5]) == published["con"].execute(
-        "select fee_total_kr from marts.fct_fee_totals where fee_year = 2019").fetchone()[0]
+    assert (
+        num(total[5])
+        == published["con"].execute("select fee_total_kr from marts.fct_fee_totals where fee_year = 2019").fetchone()[0]
+    )
     assert abs(num(total[5]) - 3854929) <= 8 * 3
 
 
@@ -127,10 +70,15 @@ def test_fee_section_2025_says_there_is_no_fee_and_shows_the_basis(published):
     html = published["html"].read_text(encoding="utf-8")
     assert "Det finns inga avgiftsparametrar för 2025" in html
     rows = by_first_column(published["t2025"].tables["fee-table"])
-    scb = dict(published["con"].execute(
-        "select d.municipality_name, p.population from marts.fct_population p join marts.dim_municipality d "
-        "on d.municipality_code = p.region_code where d.is_region_member and p.year = 2023 "
-        "and p.sex = 'total' and p.age_band = 'total'").fetchall())
+    scb = dict(
+        published["con"]
+        .execute(
+            "select d.municipality_name, p.population from marts.fct_population p join marts.dim_municipality d "
+            "on d.municipality_code = p.region_code where d.is_region_member and p.year = 2023 "
+            "and p.sex = 'total' and p.age_band = 'total'"
+        )
+        .fetchall()
+    )
     assert {n: num(rows[n][0]) for n in MEMBERS} == scb
     assert num(rows["Summa"][0]) == sum(scb.values())
     assert sum(num(rows[n][2]) for n in MEMBERS) == pytest.approx(100, abs=0.3)
@@ -139,8 +87,8 @@ def test_fee_section_2025_says_there_is_no_fee_and_shows_the_basis(published):
 
 def test_numbers_are_in_swedish_format(published):
     rows = by_first_column(published["t2019"].tables["fee-table"])
-    assert rows["Järfälla"][0] == "76\u00a0453"          # space (no-break) as thousands separator
-    assert rows["Järfälla"][4] == "9,08"                  # decimal comma
+    assert rows["Järfälla"][0] == "76\u00a0453"  # space (no-break) as thousands separator
+    assert rows["Järfälla"][4] == "9,08"  # decimal comma
     assert re.fullmatch(r"\+2,7\u00a0%", rows["Järfälla"][3])  # plan: "18 % (+2,7 %)"
     html = published["html_2019"].read_text(encoding="utf-8")
     assert "3\u00a0854\u00a0914\u00a0kr" in html
@@ -148,28 +96,37 @@ def test_numbers_are_in_swedish_format(published):
 
 # ------------------------------------------------------------------ internal records
 
+
 def test_requests_match_the_mart_and_the_steering_group_deck(published):
     t = published["t2025"].tables["requests-table"]
     header, rows = t[0], by_first_column(t)
     assert header[1:] == ["Ja", "Nej", "Vilande / under hantering", "Okänt beslut", "Totalt 2025", "Totalt 2024"]
-    mart = published["con"].execute(
-        "select origin_name, decision, sum(n_requests) from marts.fct_requests where year = 2025 group by all").fetchall()
+    mart = (
+        published["con"]
+        .execute("select origin_name, decision, sum(n_requests) from marts.fct_requests where year = 2025 group by all")
+        .fetchall()
+    )
     col = {"ja": 0, "nej": 1, "pågående": 2, "okänt": 3}
     for origin, decision, n in mart:
         assert num(rows[origin][col[decision]]) == n, (origin, decision)
     # Styrgruppsmöte 2026-02-26: 69 requests (41 in 2024); ja 40, nej 12, vilande/under hantering 17
     assert [num(c) for c in rows["Summa"]] == [40, 12, 17, 0, 69, 41]
     assert sum(num(rows[m][4]) for m in MEMBERS) == 35  # "35 av 69 kommer från nordvästkommun"
-    assert all(num(rows[m][4]) >= 1 for m in MEMBERS)   # "Alla nordvästkommuner har gjort egna förfrågningar"
+    assert all(num(rows[m][4]) >= 1 for m in MEMBERS)  # "Alla nordvästkommuner har gjort egna förfrågningar"
     html = published["html"].read_text(encoding="utf-8")
     assert "Exempelrader" in html  # the invented split per municipality is flagged
 
 
 def test_budget_table_matches_the_mart(published):
     t = published["t2025"].tables["budget-table"]
-    year = int(re.search(r"(\d{4})", published["html"].read_text(encoding="utf-8").split('id="budget-table"')[1]).group(1))
-    mart = published["con"].execute("select category, budget_tkr, outcome_tkr, deviation_tkr from marts.fct_budget "
-                                    "where year = ?", [year]).fetchall()
+    year = int(
+        re.search(r"(\d{4})", published["html"].read_text(encoding="utf-8").split('id="budget-table"')[1]).group(1)
+    )
+    mart = (
+        published["con"]
+        .execute("select category, budget_tkr, outcome_tkr, deviation_tkr from marts.fct_budget where year = ?", [year])
+        .fetchall()
+    )
     rows = {r[0].lower(): r[1:] for r in t[1:]}
     assert mart
     for category, budget, outcome, deviation in mart:
@@ -184,9 +141,14 @@ def test_goal_table_matches_the_mart(published):
     for key in goal_tables:
         label, year = re.search(r"<caption>(.*?) (\d{4}) per område och mål", html.split(f'id="{key}"')[1]).groups()
         item_type = {"Uppdrag och projekt": "uppdrag", "Aktiviteter": "aktivitet"}[label]
-        cells = {(g, a): n for g, a, n in con.execute(
-            "select goal, area, sum(n_items) from marts.fct_follow_up_by_goal where item_type = ? and year = ? "
-            "group by all", [item_type, int(year)]).fetchall()}
+        cells = {
+            (g, a): n
+            for g, a, n in con.execute(
+                "select goal, area, sum(n_items) from marts.fct_follow_up_by_goal where item_type = ? and year = ? "
+                "group by all",
+                [item_type, int(year)],
+            ).fetchall()
+        }
         rows = tables[key]
         goals = [g.lower() for g in rows[0][1:-2]]
         for row in rows[1:-1]:
@@ -196,6 +158,7 @@ def test_goal_table_matches_the_mart(published):
 
 
 # ------------------------------------------------------------------ ÖJ
+
 
 def test_oj_tables_match_the_mart_and_carry_the_generated_notice(published):
     html = published["html"].read_text(encoding="utf-8")
@@ -209,10 +172,17 @@ def test_oj_tables_match_the_mart_and_carry_the_generated_notice(published):
         kpi = key.removeprefix("oj-")
         rows = t.tables[key]
         years = [int(y) for y in rows[0][1:-1]]
-        data = {(n, y): (v, c) for n, y, v, c in con.execute(
-            "select municipality_name, year, value, quartile_colour from marts.fct_oj_results "
-            "where kpi_id = ? and sex = 'T' and is_region_member", [kpi]).fetchall()}
-        assert con.execute("select bool_and(is_generated) from marts.fct_oj_results where kpi_id = ?", [kpi]).fetchone()[0]
+        data = {
+            (n, y): (v, c)
+            for n, y, v, c in con.execute(
+                "select municipality_name, year, value, quartile_colour from marts.fct_oj_results "
+                "where kpi_id = ? and sex = 'T' and is_region_member",
+                [kpi],
+            ).fetchall()
+        }
+        assert con.execute(
+            "select bool_and(is_generated) from marts.fct_oj_results where kpi_id = ?", [kpi]
+        ).fetchone()[0]
         for row, styles in zip(rows[1:9], t.styles[key][1:9]):
             name = row[0]
             for year, cell, style in zip(years, row[1:], styles[1:]):
@@ -224,13 +194,19 @@ def test_oj_tables_match_the_mart_and_carry_the_generated_notice(published):
                 fill = {"green": "#b9e0b0", "yellow": "#fbe6a2", "red": "#f3b3ad"}.get(colour, "#e3e3e3")
                 assert fill in style, (kpi, name, year, colour)
         riket = next(r for r in rows if r[0] == "Riket")
-        nation = dict(con.execute("select year, any_value(nation_value) from marts.fct_oj_results where kpi_id = ? "
-                                  "and sex = 'T' group by year", [kpi]).fetchall())
+        nation = dict(
+            con.execute(
+                "select year, any_value(nation_value) from marts.fct_oj_results where kpi_id = ? "
+                "and sex = 'T' group by year",
+                [kpi],
+            ).fetchall()
+        )
         for year, cell in zip(years, riket[1:]):
             assert num(cell) == pytest.approx(nation[year], abs=0.051)
 
 
 # ------------------------------------------------------------------ provenance, missing marts
+
 
 def test_provenance_section_lists_sources_and_modes(published):
     t = published["t2025"].tables
@@ -264,96 +240,7 @@ def test_a_missing_mart_is_reported_not_raised(published, tmp_path):
 def test_report_opens_the_published_database_read_only(published):
     """While the report builds, another process can hold the file read-only (and vice versa)."""
     s = published["settings"]
-    html, _ = build(s, 2025, pdf=False)  # the module fixture holds a read-only connection open
+    html, _ = build(
+        s.published_db, s.reports_dir, 2025, pdf=False
+    )  # the module fixture holds a read-only connection open
     assert html.exists()
-
-
-# ------------------------------------------------------------------ PDF and browser rendering
-
-def test_pdf_pages_convert_to_images(published):
-    import pypdfium2 as pdfium
-
-    pdf = pdfium.PdfDocument(str(published["pdf"]))
-    try:
-        assert 4 <= len(pdf) <= 14
-        first = pdf[0].render(scale=1).to_pil().convert("L")
-        assert first.size[0] > 500
-        dark = sum(1 for p in first.get_flattened_data() if p < 128)
-        assert dark > 0.02 * first.size[0] * first.size[1]  # text, table and chart, not a blank page
-        text = pdf[0].get_textpage().get_text_range()
-        assert "Intäkter från delägare 2025" in text and "Järfälla" in text
-    finally:
-        pdf.close()
-
-
-def chromium() -> str | None:
-    return shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
-
-
-def test_html_renders_in_headless_chromium(published, tmp_path):
-    browser = chromium()
-    if browser is None:
-        if os.environ.get("CI"):
-            pytest.fail("chromium is not installed; .ci/run installs it with apt-get install -y chromium")
-        pytest.skip("chromium not installed (apt-get install -y chromium)")
-    shot = tmp_path / "first_page.png"
-    result = subprocess.run(
-        [browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         f"--user-data-dir={tmp_path / 'profile'}", f"--screenshot={shot}", "--window-size=1240,1754",
-         "--hide-scrollbars", published["html"].resolve().as_uri()],
-        capture_output=True, text=True, timeout=120)
-    assert shot.exists(), result.stderr[-2000:]
-    from PIL import Image
-
-    img = Image.open(shot).convert("RGB")
-    keep = os.environ.get("FOU_REPORT_SCREENSHOT")  # keep the picture for a look: FOU_REPORT_SCREENSHOT=/tmp/x.png
-    if keep:
-        shutil.copyfile(shot, keep)
-    assert img.size == (1240, 1754)
-    # the cover band (report blue) is at the top, and the page has content, not just background
-    assert img.getpixel((1100, 20)) == (0x1F, 0x5A, 0x8A)
-    non_background = sum(1 for p in img.get_flattened_data() if p not in ((255, 255, 255), (0xE9, 0xED, 0xF1)))
-    assert non_background > 0.08 * 1240 * 1754
-
-
-# ------------------------------------------------------------------ analyst documentation
-
-@pytest.mark.parametrize("doc", ["README.md", "docs/report.md"])
-def test_example_queries_in_the_docs_run(published, doc):
-    text = (PROJECT_DIR / doc).read_text(encoding="utf-8")
-    queries = re.findall(r"```sql\n(.*?)```", text, re.S)
-    if doc == "README.md":
-        assert len(queries) >= 3
-    for q in queries:
-        assert published["con"].sql(q).fetchall(), q
-
-
-def test_every_mart_in_the_database_is_documented_for_analysts(published):
-    text = (PROJECT_DIR / "README.md").read_text(encoding="utf-8")
-    marts = [r[0] for r in published["con"].execute(
-        "select table_name from information_schema.tables where table_schema = 'marts'").fetchall()]
-    assert marts
-    assert [m for m in marts if f"`marts.{m}`" not in text] == []
-
-
-def test_dbt_docs_describe_every_mart_column(published):
-    """`make docs` (dbt docs generate): every column of every mart has a description; the wide ÖJ
-    view's one-column-per-member (named from config/region.yml) is described on the model."""
-    import json
-
-    s = published["settings"]
-    pipeline.dbt(s, "docs", "generate")
-    target = s.data_dir / "dbt_target"
-    catalog = json.loads((target / "catalog.json").read_text(encoding="utf-8"))
-    manifest = json.loads((target / "manifest.json").read_text(encoding="utf-8"))
-    members = set(s.region["region"]["members"].values())
-    undocumented = []
-    for uid, node in catalog["nodes"].items():
-        if node["metadata"]["schema"] != "marts":
-            continue
-        described = {k.lower(): v.get("description") for k, v in manifest["nodes"][uid]["columns"].items()}
-        undocumented += [f"{node['metadata']['name']}.{c}" for c in node["columns"]
-                         if not described.get(c.lower()) and c not in members]
-    assert (target / "index.html").exists()
-    assert undocumented == []

@@ -1,4 +1,5 @@
 """The real SCB client against a local HTTP server: limits, splitting, retries, BOM, modes."""
+
 import json
 import logging
 import math
@@ -6,11 +7,13 @@ import time
 
 import pytest
 
-from fake_scb import FakeScb, cell_value
-from fakeserver import Reply
-from ingestion import scb
-from ingestion.http import CallRateLimiter, SourceError, SourceUnreachable
-from ingestion.settings import Settings, SourceMode
+from ingestion.errors import SourceError, SourceUnreachable
+from ingestion.http import CallRateLimiter
+from ingestion.scb import client as scb_client
+from ingestion.scb import extract as scb_extract
+from ingestion.settings import Settings
+from tests.support.fake_scb import FakeScb
+from tests.support.fakeserver import Reply
 
 
 @pytest.fixture
@@ -25,18 +28,30 @@ def landed_bodies(paths):
 
 
 def test_split_selection_stays_under_the_limit_and_covers_everything():
-    selection = {"Region": list("abcdefghij"), "Alder": [str(a) for a in range(102)], "Kon": ["1", "2"], "Tid": ["1", "2", "3"]}
-    parts = scb.split_selection(selection, 5000)
-    assert all(scb.cell_count(p) <= 5000 for p in parts)
-    covered = sorted((r, a, k, t) for p in parts for r in p["Region"] for a in p["Alder"] for k in p["Kon"] for t in p["Tid"])
-    assert covered == sorted((r, a, k, t) for r in selection["Region"] for a in selection["Alder"]
-                             for k in selection["Kon"] for t in selection["Tid"])
-    assert len(parts) <= math.ceil(scb.cell_count(selection) / 5000) + 1
+    selection = {
+        "Region": list("abcdefghij"),
+        "Alder": [str(a) for a in range(102)],
+        "Kon": ["1", "2"],
+        "Tid": ["1", "2", "3"],
+    }
+    parts = scb_client.split_selection(selection, 5000)
+    assert all(scb_client.cell_count(p) <= 5000 for p in parts)
+    covered = sorted(
+        (r, a, k, t) for p in parts for r in p["Region"] for a in p["Alder"] for k in p["Kon"] for t in p["Tid"]
+    )
+    assert covered == sorted(
+        (r, a, k, t)
+        for r in selection["Region"]
+        for a in selection["Alder"]
+        for k in selection["Kon"]
+        for t in selection["Tid"]
+    )
+    assert len(parts) <= math.ceil(scb_client.cell_count(selection) / 5000) + 1
 
 
 def test_live_extract_reads_limits_splits_and_lands_every_answer(live, fake_server):
     fake = FakeScb(fake_server, max_cells=5000)
-    landed = scb.extract_population(live)
+    landed = scb_extract.extract_population(live)
     config_calls = fake_server.calls_to("/config")
     assert len(config_calls) == 1
     selections = fake.data_calls()
@@ -50,6 +65,7 @@ def test_live_extract_reads_limits_splits_and_lands_every_answer(live, fake_serv
     assert sum(m["kind"] == "data" for m in metas) == len(selections)
     for path, meta in zip(landed, metas):
         import hashlib
+
         assert hashlib.sha256(path.read_bytes()).hexdigest() == meta["sha256"] == path.stem
         assert meta["url"].startswith(fake_server.url) and meta["fetched_at"] and meta["source_mode"] == "live"
     posted = [m for m in metas if m["kind"] == "data"][0]["query"]["body"]["selection"]
@@ -58,20 +74,24 @@ def test_live_extract_reads_limits_splits_and_lands_every_answer(live, fake_serv
 
 def test_tab5557_asks_for_published_totals_not_sums(live, fake_server):
     fake = FakeScb(fake_server)
-    scb.extract_population(live)
-    tab5557 = [dict((s["variableCode"], s["valueCodes"]) for s in sel) for sel in fake.data_calls()
-               if dict((s["variableCode"], s["valueCodes"]) for s in sel)["ContentsCode"] == ["000007ME"]]
-    assert tab5557 and all(sel["Civilstand"] == ["SC"] and "TotSA" in sel["Alder"] and "TotSa" in sel["Kon"]
-                           for sel in tab5557)
+    scb_extract.extract_population(live)
+    tab5557 = [
+        dict((s["variableCode"], s["valueCodes"]) for s in sel)
+        for sel in fake.data_calls()
+        if dict((s["variableCode"], s["valueCodes"]) for s in sel)["ContentsCode"] == ["000007ME"]
+    ]
+    assert tab5557 and all(
+        sel["Civilstand"] == ["SC"] and "TotSA" in sel["Alder"] and "TotSa" in sel["Kon"] for sel in tab5557
+    )
 
 
 def test_429_with_retry_after_then_success(live, fake_server):
     fake = FakeScb(fake_server)
     fake.faults = [Reply(429, {"error": "too many"}, headers={"Retry-After": "1"})]
     started = time.monotonic()
-    landed = scb.extract_population(live)
+    landed = scb_extract.extract_population(live)
     posts = [c for c in fake_server.calls if c.method == "POST"]
-    assert posts[1].at - posts[0].at >= 0.95   # waited as Retry-After said
+    assert posts[1].at - posts[0].at >= 0.95  # waited as Retry-After said
     assert time.monotonic() - started < 30
     assert len(landed) == 4  # 2 metadata + 2 data answers; the 429 was not landed
 
@@ -79,17 +99,17 @@ def test_429_with_retry_after_then_success(live, fake_server):
 def test_500_and_503_are_retried_then_fail_clearly(live, fake_server, monkeypatch):
     fake = FakeScb(fake_server)
     fake.faults = [Reply(500, "boom"), Reply(503, "busy")]
-    assert len(scb.extract_population(live)) == 4
+    assert len(scb_extract.extract_population(live)) == 4
     fake.faults = [Reply(503, "busy")] * 20
     monkeypatch.setenv("FOU_HTTP_RETRIES", "2")
     with pytest.raises(SourceError, match=r"scb: POST .*/tables/TAB638/data"):
-        scb.extract_population(Settings())
+        scb_extract.extract_population(Settings())
 
 
 def test_utf8_bom_is_tolerated(live, fake_server):
     fake = FakeScb(fake_server)
     fake.bom = True
-    landed = scb.extract_population(live)
+    landed = scb_extract.extract_population(live)
     meta_bodies = [p for p in landed if json.loads(p.with_suffix(".meta.json").read_text())["kind"] == "metadata"]
     assert meta_bodies[0].read_bytes().startswith(b"\xef\xbb\xbf")  # kept unchanged on landing
 
@@ -109,7 +129,7 @@ def test_auto_mode_falls_back_to_snapshot_loudly(settings, monkeypatch, caplog):
     monkeypatch.setenv("FOU_SOURCE_MODE", "auto")
     monkeypatch.setenv("FOU_HTTP_RETRIES", "0")
     with caplog.at_level(logging.WARNING):
-        landed = scb.extract_population(Settings())
+        landed = scb_extract.extract_population(Settings())
     assert "SCB IS UNREACHABLE, USING THE BUNDLED SNAPSHOT" in caplog.text
     modes = {json.loads(p.with_suffix(".meta.json").read_text())["source_mode"] for p in landed}
     assert modes == {"snapshot", "snapshot-rebuilt"}
@@ -120,18 +140,18 @@ def test_live_mode_does_not_fall_back(settings, monkeypatch):
     monkeypatch.setenv("FOU_SOURCE_MODE", "live")
     monkeypatch.setenv("FOU_HTTP_RETRIES", "0")
     with pytest.raises(SourceUnreachable, match="scb: GET http://127.0.0.1:9/config"):
-        scb.extract_population(Settings())
+        scb_extract.extract_population(Settings())
 
 
 def test_changed_schema_is_a_clear_error(live, fake_server):
     fake = FakeScb(fake_server)
     fake.metadata["TAB638"]["id"] = [d for d in fake.metadata["TAB638"]["id"] if d != "Kon"]
     with pytest.raises(SourceError, match=r"TAB638 metadata lacks dimensions \['Kon'\]"):
-        scb.extract_population(live)
+        scb_extract.extract_population(live)
 
 
 def test_unknown_contents_code_is_a_clear_error(live, fake_server):
     fake = FakeScb(fake_server)
     fake.metadata["TAB638"]["dimension"]["ContentsCode"]["category"]["index"] = {"BE0101N9": 0}
     with pytest.raises(SourceError, match="TAB638 has no contents code BE0101N1"):
-        scb.extract_population(live)
+        scb_extract.extract_population(live)

@@ -1,10 +1,11 @@
 """json-stat2 parsing on real SCB answers (bundled snapshot and a saved TAB638 answer)."""
+
 import json
 from pathlib import Path
 
 import pytest
 
-from ingestion import jsonstat
+from ingestion.scb import jsonstat
 from ingestion.settings import SNAPSHOT_DIR
 
 DATA = Path(__file__).parent / "data" / "scb"
@@ -20,8 +21,8 @@ def test_tab5557_totals_all_290_municipalities():
     assert len(rows) == 290
     by_code = {r["Region"]: r["value"] for r in rows}
     # positions come from category.index even though the keys are re-ordered in the file
-    assert by_code["0114"] == 50495          # first value in the answer, Upplands Väsby 2025
-    assert by_code["0180"] == 999239         # Stockholm's published total 2025 (README: 999 239)
+    assert by_code["0114"] == 50495  # first value in the answer, Upplands Väsby 2025
+    assert by_code["0180"] == 999239  # Stockholm's published total 2025 (README: 999 239)
     assert all(r["Tid"] == "2025" and r["Alder"] == "TotSA" and r["Kon"] == "TotSa" for r in rows)
 
 
@@ -48,11 +49,18 @@ def test_rebuilt_snapshot_holds_real_totals_for_the_region():
 
 
 def test_list_index_and_sparse_values():
-    body = {"id": ["A", "B"], "size": [2, 2],
-            "dimension": {"A": {"category": {"index": ["a1", "a2"]}}, "B": {"category": {"index": {"b2": 1, "b1": 0}}}},
-            "value": {"0": 1, "3": 4}}
+    body = {
+        "id": ["A", "B"],
+        "size": [2, 2],
+        "dimension": {"A": {"category": {"index": ["a1", "a2"]}}, "B": {"category": {"index": {"b2": 1, "b1": 0}}}},
+        "value": {"0": 1, "3": 4},
+    }
     assert [(r["A"], r["B"], r["value"]) for r in jsonstat.parse(body)] == [
-        ("a1", "b1", 1), ("a1", "b2", None), ("a2", "b1", None), ("a2", "b2", 4)]
+        ("a1", "b1", 1),
+        ("a1", "b2", None),
+        ("a2", "b1", None),
+        ("a2", "b2", 4),
+    ]
 
 
 def test_truncated_or_foreign_answers_are_refused():

@@ -1,11 +1,12 @@
 """The monthly load under Airflow's own services (`airflow standalone`: api-server, scheduler,
 dag-processor, triggerer) on loopback with SQLite metadata, triggered through the REST API."""
+
 import time
 
 import duckdb
 import pytest
 
-from standalone import standalone
+from tests.support.standalone import standalone
 
 pytestmark = pytest.mark.slow
 

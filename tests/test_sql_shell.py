@@ -1,4 +1,5 @@
 """The analysts' SQL shell: reads the published database and refuses every write."""
+
 import io
 import os
 import subprocess
@@ -8,7 +9,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from report import sql_shell
+from ingestion import shell as sql_shell
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
@@ -21,8 +22,10 @@ def published(tmp_path):
     db.parent.mkdir(parents=True)
     with duckdb.connect(str(db)) as con:
         con.execute("create schema marts")
-        con.execute("create table marts.fct_fee_totals as select * from (values (2019, 3854914), (2018, 3699197)) "
-                    "t(fee_year, fee_total_kr)")
+        con.execute(
+            "create table marts.fct_fee_totals as select * from (values (2019, 3854914), (2018, 3699197)) "
+            "t(fee_year, fee_total_kr)"
+        )
     return data, db
 
 
@@ -80,11 +83,30 @@ def test_cli_command_is_read_only_too(published):
     result = subprocess.run(
         [sys.executable, "-m", "ingestion.cli", "sql", "--data-dir", str(data)],
         input="select sum(fee_total_kr) as s from marts.fct_fee_totals;\ndrop table marts.fct_fee_totals;\n",
-        capture_output=True, text=True, cwd=PROJECT_DIR, env=env, timeout=120)
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_DIR,
+        env=env,
+        timeout=120,
+    )
     assert "7554111" in result.stdout
     assert "read-only" in result.stdout
     assert result.returncode == 1
-    result = subprocess.run([sys.executable, "-m", "ingestion.cli", "sql", "--data-dir", str(data), "-c",
-                             "select count(*) as n from marts.fct_fee_totals"],
-                            capture_output=True, text=True, cwd=PROJECT_DIR, env=env, timeout=120)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "ingestion.cli",
+            "sql",
+            "--data-dir",
+            str(data),
+            "-c",
+            "select count(*) as n from marts.fct_fee_totals",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_DIR,
+        env=env,
+        timeout=120,
+    )
     assert result.returncode == 0 and "2" in result.stdout

@@ -1,14 +1,15 @@
 """A local HTTP server on 127.0.0.1 that stands in for SCB and Kolada in tests, so the real
 client code runs against recorded or fault-injected answers."""
+
 from __future__ import annotations
 
 import json
 import socket
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Callable
 from urllib.parse import parse_qs, urlsplit
 
 
@@ -17,8 +18,8 @@ class Reply:
     status: int = 200
     body: bytes | str | dict | list = b""
     headers: dict = field(default_factory=dict)
-    delay_s: float = 0.0          # sleep before answering (read timeouts)
-    reset: bool = False           # drop the connection without an answer
+    delay_s: float = 0.0  # sleep before answering (read timeouts)
+    reset: bool = False  # drop the connection without an answer
     truncate_to: int | None = None  # send only the first N bytes of the body
 
     def payload(self) -> bytes:
@@ -101,7 +102,8 @@ class FakeServer:
     def _reply(self, call: Call) -> Reply:
         target = self.routes.get((call.method, call.path)) or next(
             (h for (m, prefix), h in self.prefix_routes.items() if m == call.method and call.path.startswith(prefix)),
-            None)
+            None,
+        )
         if target is None:
             return Reply(404, {"error": f"no route for {call.method} {call.path}"})
         if callable(target):
@@ -112,7 +114,7 @@ class FakeServer:
     def calls_to(self, path: str) -> list[Call]:
         return [c for c in self.calls if c.path == path]
 
-    def __enter__(self) -> "FakeServer":
+    def __enter__(self) -> FakeServer:
         self.thread.start()
         return self
 

@@ -2,36 +2,16 @@
 
 A year without records falls back to the latest earlier year that has them, and the report
 says so; rows that are invented examples (is_example / contains_examples) are flagged."""
+
 from __future__ import annotations
 
 from report import charts, fmt
-from report.build import Marts, Section, not_yet, swedish_key
+from report.base import Marts, Section, guarded, not_yet, swedish_key, year_with_data
 
 DECISIONS = [("ja", "Ja"), ("nej", "Nej"), ("pågående", "Vilande / under hantering"), ("okänt", "Okänt beslut")]
-EXAMPLE_NOTICE = ("innehåller exempelrader: påhittad fördelning som summerar till källans siffror, "
-                  "inte uppgifter ur verksamheten")
-
-
-def year_with_data(m: Marts, table: str, year: int, where: str = "true") -> tuple[int | None, str]:
-    """The report year if the table has rows for it, else the latest earlier year, with a note."""
-    found = m.one(f"select max(year) from {table} where year <= ? and {where}", [year])
-    if found is None:
-        return None, f"{table} har inga uppgifter för {year} eller tidigare år."
-    if found != year:
-        return found, f"Det finns inga uppgifter för {year} i {table}; avsnittet visar {found}, det senaste året med uppgifter."
-    return found, ""
-
-
-def guarded(fn):
-    """A section that fails (e.g. a mart changed shape) is reported in the report, not raised:
-    the other sections, and the data already published, stay usable."""
-    def wrapper(m: Marts, year: int) -> Section:
-        try:
-            return fn(m, year)
-        except Exception as exc:  # noqa: BLE001 - shown in the report and logged by the caller
-            return Section(False, f"Avsnittet kunde inte byggas: {type(exc).__name__}: {exc}")
-    wrapper.__name__ = fn.__name__
-    return wrapper
+EXAMPLE_NOTICE = (
+    "innehåller exempelrader: påhittad fördelning som summerar till källans siffror, inte uppgifter ur verksamheten"
+)
 
 
 @guarded
@@ -52,9 +32,19 @@ def budget_section(m: Marts, year: int) -> Section:
     chart = charts.grouped_bars(
         [r["category"].capitalize() if r["category"] != "it" else "IT" for r in cost_rows],
         {"Budget": [r["budget_tkr"] for r in cost_rows], "Utfall": [r["outcome_tkr"] for r in cost_rows]},
-        f"Kostnader {shown}: budget och utfall (tkr)")
-    return Section(data=dict(year=shown, note=note, rows=rows, total=total, trend=trend, chart=chart,
-                             examples=any(r["is_example"] for r in rows)))
+        f"Kostnader {shown}: budget och utfall (tkr)",
+    )
+    return Section(
+        data=dict(
+            year=shown,
+            note=note,
+            rows=rows,
+            total=total,
+            trend=trend,
+            chart=chart,
+            examples=any(r["is_example"] for r in rows),
+        )
+    )
 
 
 @guarded
@@ -64,21 +54,37 @@ def requests_section(m: Marts, year: int) -> Section:
     shown, note = year_with_data(m, "marts.fct_request_totals", year)
     if shown is None:
         return Section(False, note)
-    totals = {r["year"]: r for r in m.rows("select * from marts.fct_request_totals where year in (?, ?)",
-                                           [shown, shown - 1])}
+    totals = {
+        r["year"]: r for r in m.rows("select * from marts.fct_request_totals where year in (?, ?)", [shown, shown - 1])
+    }
     this, last = totals[shown], totals.get(shown - 1)
-    by_origin = m.rows("""select origin_name, is_region_member, decision, sum(n_requests) as n,
+    by_origin = m.rows(
+        """select origin_name, is_region_member, decision, sum(n_requests) as n,
                                  bool_or(contains_examples) as examples
-                          from marts.fct_requests where year = ? group by all""", [shown])
+                          from marts.fct_requests where year = ? group by all""",
+        [shown],
+    )
     origins: dict[str, dict] = {}
     for r in by_origin:
-        o = origins.setdefault(r["origin_name"], dict(name=r["origin_name"], member=r["is_region_member"],
-                                                      total=0, examples=False, **{d: 0 for d, _ in DECISIONS}))
+        o = origins.setdefault(
+            r["origin_name"],
+            dict(
+                name=r["origin_name"],
+                member=r["is_region_member"],
+                total=0,
+                examples=False,
+                **{d: 0 for d, _ in DECISIONS},
+            ),
+        )
         o[r["decision"]] = o.get(r["decision"], 0) + r["n"]
         o["total"] += r["n"]
         o["examples"] |= r["examples"]
-    previous = {r["origin_name"]: r["n"] for r in m.rows(
-        "select origin_name, sum(n_requests) as n from marts.fct_requests where year = ? group by all", [shown - 1])}
+    previous = {
+        r["origin_name"]: r["n"]
+        for r in m.rows(
+            "select origin_name, sum(n_requests) as n from marts.fct_requests where year = ? group by all", [shown - 1]
+        )
+    }
     # members first (Swedish order), then external and unknown
     table = sorted(origins.values(), key=lambda o: (not o["member"], swedish_key(o["name"])))
     for o in table:
@@ -88,15 +94,38 @@ def requests_section(m: Marts, year: int) -> Section:
     series = {str(shown): [this[k] for k in keys]}
     if last:
         series = {str(shown - 1): [last[k] for k in keys], **series}
-    chart_decisions = charts.grouped_bars([l.replace("Vilande / under hantering", "Vilande/\nunder hantering")
-                                           .replace("Okänt beslut", "Okänt\nbeslut") for l in labels],
-                                          series, f"Förfrågningar {shown} jämfört med {shown - 1}, per beslut")
+    chart_decisions = charts.grouped_bars(
+        [
+            label.replace("Vilande / under hantering", "Vilande/\nunder hantering").replace(
+                "Okänt beslut", "Okänt\nbeslut"
+            )
+            for label in labels
+        ],
+        series,
+        f"Förfrågningar {shown} jämfört med {shown - 1}, per beslut",
+    )
     members = [o for o in table if o["member"]]
-    chart_origin = charts.horizontal_bars([o["name"] for o in table], [o["total"] for o in table],
-                                          f"Förfrågningar {shown} per ursprung", fmt.number) if table else None
-    return Section(data=dict(year=shown, note=note, this=this, last=last, origins=table, decisions=DECISIONS,
-                             n_members=len([o for o in members if o["total"]]), chart_decisions=chart_decisions,
-                             chart_origin=chart_origin, examples=bool(this["contains_examples"])))
+    chart_origin = (
+        charts.horizontal_bars(
+            [o["name"] for o in table], [o["total"] for o in table], f"Förfrågningar {shown} per ursprung", fmt.number
+        )
+        if table
+        else None
+    )
+    return Section(
+        data=dict(
+            year=shown,
+            note=note,
+            this=this,
+            last=last,
+            origins=table,
+            decisions=DECISIONS,
+            n_members=len([o for o in members if o["total"]]),
+            chart_decisions=chart_decisions,
+            chart_origin=chart_origin,
+            examples=bool(this["contains_examples"]),
+        )
+    )
 
 
 @guarded
@@ -112,9 +141,12 @@ def assignments_section(m: Marts, year: int) -> Section:
         shown, note = year_with_data(m, "marts.fct_follow_up_by_goal", year, where)
         if shown is None:
             continue
-        rows = m.rows(f"""select goal, area, sum(n_items) as n, sum(previous_year_n_items) as prev,
+        rows = m.rows(
+            f"""select goal, area, sum(n_items) as n, sum(previous_year_n_items) as prev,
                                  bool_or(contains_examples) as examples
-                          from marts.fct_follow_up_by_goal where {where} and year = ? group by all""", [shown])
+                          from marts.fct_follow_up_by_goal where {where} and year = ? group by all""",
+            [shown],
+        )
         goals = ["producera kunskap", "stödja utveckling", "sprida kunskap", "främja samverkan"]
         goals += sorted({r["goal"] for r in rows} - set(goals), key=swedish_key)
         # one row per area, one column per goal: four goals fit a page, the areas would not
@@ -122,17 +154,36 @@ def assignments_section(m: Marts, year: int) -> Section:
         for area in sorted({r["area"] for r in rows if r["n"] or r["prev"]}, key=swedish_key):
             cells = {r["goal"]: r["n"] for r in rows if r["area"] == area}
             prev = [r["prev"] for r in rows if r["area"] == area and r["prev"] is not None]
-            grid.append(dict(area=area, cells=[cells.get(g, 0) for g in goals], total=sum(cells.values()),
-                             previous=sum(prev) if prev else None))
-        out[item_type] = dict(label=label, year=shown, note=note, goals=goals, grid=grid,
-                              goal_totals=[sum(a["cells"][i] for a in grid) for i in range(len(goals))],
-                              total=sum(a["total"] for a in grid), examples=any(r["examples"] for r in rows))
+            grid.append(
+                dict(
+                    area=area,
+                    cells=[cells.get(g, 0) for g in goals],
+                    total=sum(cells.values()),
+                    previous=sum(prev) if prev else None,
+                )
+            )
+        out[item_type] = dict(
+            label=label,
+            year=shown,
+            note=note,
+            goals=goals,
+            grid=grid,
+            goal_totals=[sum(a["cells"][i] for a in grid) for i in range(len(goals))],
+            total=sum(a["total"] for a in grid),
+            examples=any(r["examples"] for r in rows),
+        )
     if not out:
-        return Section(False, f"Inga uppdrag eller aktiviteter för {year} eller tidigare i marts.fct_follow_up_by_goal.")
+        return Section(
+            False, f"Inga uppdrag eller aktiviteter för {year} eller tidigare i marts.fct_follow_up_by_goal."
+        )
     # chart the kind recorded closest to the report year (uppdrag on a tie)
     main = max(out.values(), key=lambda k: (k["year"], k is out.get("uppdrag")))
-    chart = charts.horizontal_bars([g.capitalize() for g in main["goals"]], main["goal_totals"],
-                                   f"{main['label']} {main['year']} per mål", fmt.number)
+    chart = charts.horizontal_bars(
+        [g.capitalize() for g in main["goals"]],
+        main["goal_totals"],
+        f"{main['label']} {main['year']} per mål",
+        fmt.number,
+    )
     return Section(data=dict(kinds=list(out.values()), chart=chart))
 
 
@@ -144,10 +195,20 @@ def events_section(m: Marts, year: int) -> Section:
     if shown is None:
         return Section(False, note)
     per_year = m.rows("select * from marts.fct_events_per_year where year = ?", [shown])[0]
-    evaluations = m.rows("""select * from marts.fct_event_evaluations where year = ?
-                            order by event_date nulls last, event_name, question""", [shown])
-    return Section(data=dict(year=shown, note=note, per_year=per_year, evaluations=evaluations,
-                             examples=bool(per_year["contains_examples"])))
+    evaluations = m.rows(
+        """select * from marts.fct_event_evaluations where year = ?
+                            order by event_date nulls last, event_name, question""",
+        [shown],
+    )
+    return Section(
+        data=dict(
+            year=shown,
+            note=note,
+            per_year=per_year,
+            evaluations=evaluations,
+            examples=bool(per_year["contains_examples"]),
+        )
+    )
 
 
 @guarded
@@ -157,8 +218,9 @@ def communication_section(m: Marts, year: int) -> Section:
     shown, note = year_with_data(m, "marts.fct_communication", year)
     if shown is None:
         return Section(False, note)
-    rows = m.rows("select * from marts.fct_communication where year = ? order by channel, metric, subject nulls first",
-                  [shown])
+    rows = m.rows(
+        "select * from marts.fct_communication where year = ? order by channel, metric, subject nulls first", [shown]
+    )
     return Section(data=dict(year=shown, note=note, rows=rows, examples=any(r["is_example"] for r in rows)))
 
 

@@ -1,10 +1,13 @@
 """json-stat2 (the format of SCB's PxWebApi v2) to long rows."""
+
 from __future__ import annotations
 
 import itertools
 
+from ingestion.errors import SourceError
 
-class JsonStatError(ValueError):
+
+class JsonStatError(SourceError, ValueError):
     pass
 
 

@@ -3,102 +3,59 @@
 A file belongs to a format by its name: it starts with the format's name or one of its
 Swedish aliases (uppdrag_2026.xlsx is an assignments file). Every format has a natural key:
 within one file a key may appear once; across files the newest loaded file wins per key."""
+
 from __future__ import annotations
 
-from ingestion.records import (Field, RecordFormat, as_bool, as_count, as_date, as_decimal, as_int,
-                               as_share, as_text, as_year, municipality_list_parser,
-                               municipality_parser, one_of)
-
-GOALS = ("producera kunskap", "stödja utveckling", "sprida kunskap", "främja samverkan")
-AREAS = ("barn och unga", "familj", "familjerätt", "missbruk", "socialpsykiatri", "ekonomiskt bistånd",
-         "kriminalitet", "övergripande", "olika verksamheter")
-LINES = ("första linjen", "andra linjen")
-LINE_SYNONYMS = {"första": "första linjen", "1": "första linjen", "1:a linjen": "första linjen",
-                 "andra": "andra linjen", "2": "andra linjen", "2:a linjen": "andra linjen"}
-DECISIONS = ("ja", "nej", "pågående", "okänt")
-DECISION_SYNONYMS = {"vilande": "pågående", "under hantering": "pågående", "under utredning": "pågående",
-                     "ej beslutat": "pågående", "beviljad": "ja", "avslag": "nej", "avböjd": "nej"}
-BUDGET_CATEGORIES = ("personal", "lokaler", "it", "övrigt", "intäkter")
-BUDGET_SYNONYMS = {"lokal": "lokaler", "lokal, inkl. städ, avfall": "lokaler", "lokalhyra": "lokaler",
-                   "intäkt": "intäkter", "intäkt ordinarie verksamhet": "intäkter"}
-CHANNELS = ("hemsida", "facebook", "linkedin", "instagram", "nyhetsbrev", "webbsändning")
-METRICS = ("unika besökare", "aktiva besökare per månad", "följare", "prenumeranter", "utskick",
-           "öppningar", "länkklick", "visningar")
-ROLES = ("chef", "utredare", "forskare", "utvecklingsledare", "fou-ledare", "bbic-samordnare",
-         "medforskare", "projektanställd", "övrigt", "ej fördelat")
-FUNDING = ("ordinarie", "extern", "ej angiven")
-
-
-def _fee_model_check(row: dict) -> list[tuple[str, str]]:
-    model = row["modell"]
-    if model == "per_invånare" and row["kr_per_invånare"] is None:
-        return [("kr_per_invånare", "behövs när modell är per_invånare")]
-    if model == "fast_total" and row["totalbelopp_kr"] is None:
-        return [("totalbelopp_kr", "behövs när modell är fast_total")]
-    if row["kr_per_invånare"] is not None and row["kr_per_invånare"] <= 0:
-        return [("kr_per_invånare", "måste vara större än noll")]
-    return []
-
-
-def _date_matches_year(date_field: str, year_field: str = "år"):
-    def check(row: dict) -> list[tuple[str, str]]:
-        if row.get(date_field) and row.get(year_field) and row[date_field].year != row[year_field]:
-            return [(date_field, f"{row[date_field]} ligger inte i år {row[year_field]}")]
-        return []
-    return check
-
-
-def _budget_check(row: dict) -> list[tuple[str, str]]:
-    if row["budget_tkr"] is None and row["utfall_tkr"] is None:
-        return [("budget_tkr", "budget_tkr eller utfall_tkr måste fyllas i")]
-    return []
-
-
-def _event_check(row: dict) -> list[tuple[str, str]]:
-    out = _date_matches_year("datum")(row)
-    scale = row.get("skala_max")
-    for name in ("medelvärde", "median"):
-        value = row.get(name)
-        if value is not None and (scale is None or not 0 <= value <= scale):
-            out.append((name, f"{value} ligger utanför skalan (skala_max {scale}); skala_max måste anges"))
-    if row.get("svarande") is not None and row.get("deltagare") is not None and row["svarande"] > row["deltagare"]:
-        out.append(("svarande", f"fler svarande ({row['svarande']}) än deltagare ({row['deltagare']})"))
-    shares = [row.get("andel_instämmer_pct"), row.get("andel_delvis_pct")]
-    if all(s is not None for s in shares) and sum(shares) > 100:
-        out.append(("andel_delvis_pct", "andel_instämmer_pct + andel_delvis_pct är över 100 %"))
-    if row.get("fråga") is None and any(row.get(n) is not None for n in
-                                        ("svarande", "medelvärde", "median", "andel_instämmer_pct")):
-        out.append(("fråga", "utvärderingssiffror kräver att frågan anges"))
-    return out
-
-
-def origin_parser(members: dict[str, str]):
-    """A request comes from one of the region's municipalities (name or code), from outside
-    (extern; who goes in avsändare) or, for older totals, from an unknown origin (okänd)."""
-    municipality = municipality_parser(members)
-
-    def parse(text: str) -> str:
-        value = text.strip().casefold()
-        if value in ("extern", "externt", "annan", "övrig", "övriga"):
-            return "extern"
-        if value in ("okänd", "okänt", "ej angivet"):
-            return "okänd"
-        try:
-            return municipality(text)
-        except ValueError as exc:
-            raise ValueError(f"{exc}; förfrågningar utifrån skrivs extern (och vem i avsändare)") from None
-    return parse
-
-
-EXAMPLE = Field("exempel", as_bool, required=False)  # ja = invented row consistent with a known total
+from ingestion.records.parse import (
+    Field,
+    RecordFormat,
+    as_bool,
+    as_count,
+    as_date,
+    as_decimal,
+    as_int,
+    as_share,
+    as_text,
+    as_year,
+    municipality_list_parser,
+    municipality_parser,
+    one_of,
+)
+from ingestion.records.vocabulary import (
+    AREAS,
+    BUDGET_CATEGORIES,
+    BUDGET_SYNONYMS,
+    CHANNELS,
+    DECISION_SYNONYMS,
+    DECISIONS,
+    EXAMPLE,
+    FUNDING,
+    GOALS,
+    LINE_SYNONYMS,
+    LINES,
+    METRICS,
+    ROLES,
+    budget_check,
+    date_matches_year,
+    event_check,
+    fee_model_check,
+    origin_parser,
+)
 
 
 def formats(members: dict[str, str]) -> dict[str, RecordFormat]:
     municipality = municipality_parser(members)
     municipalities = municipality_list_parser(members)
     goal = one_of(*GOALS)
-    area = one_of(*AREAS, synonyms={"bou": "barn och unga", "barn, unga och familj": "barn och unga",
-                                    "ekonomiskt stöd": "ekonomiskt bistånd", "försörjningsstöd": "ekonomiskt bistånd"})
+    area = one_of(
+        *AREAS,
+        synonyms={
+            "bou": "barn och unga",
+            "barn, unga och familj": "barn och unga",
+            "ekonomiskt stöd": "ekonomiskt bistånd",
+            "försörjningsstöd": "ekonomiskt bistånd",
+        },
+    )
     line = one_of(*LINES, synonyms=LINE_SYNONYMS)
     return {
         "fee_parameters": RecordFormat(
@@ -112,7 +69,7 @@ def formats(members: dict[str, str]) -> dict[str, RecordFormat]:
                 Field("källa", as_text),
             ],
             key=["avgiftsår"],
-            row_check=_fee_model_check,
+            row_check=fee_model_check,
             aliases=("avgiftsparametrar", "avgifter"),
             description="Avgiftsparametrar per avgiftsår",
         ),
@@ -140,7 +97,7 @@ def formats(members: dict[str, str]) -> dict[str, RecordFormat]:
                 EXAMPLE,
             ],
             key=["år", "kategori"],
-            row_check=_budget_check,
+            row_check=budget_check,
             aliases=("driftredovisning",),
             description="Budget och utfall (driftredovisning) per år och kategori, tkr",
         ),
@@ -172,9 +129,21 @@ def formats(members: dict[str, str]) -> dict[str, RecordFormat]:
                 Field("år", as_year),
                 Field("datum", as_date, required=False),
                 Field("aktivitet", as_text),
-                Field("aktivitetstyp", one_of("föreläsning", "seminarium", "workshop", "utbildning",
-                                              "nätverksträff", "konferens", "möte", "analysstöd",
-                                              "implementeringsstöd", "övrigt")),
+                Field(
+                    "aktivitetstyp",
+                    one_of(
+                        "föreläsning",
+                        "seminarium",
+                        "workshop",
+                        "utbildning",
+                        "nätverksträff",
+                        "konferens",
+                        "möte",
+                        "analysstöd",
+                        "implementeringsstöd",
+                        "övrigt",
+                    ),
+                ),
                 Field("mål", goal),
                 Field("område", area, required=False),
                 Field("linje", line, required=False),
@@ -186,7 +155,7 @@ def formats(members: dict[str, str]) -> dict[str, RecordFormat]:
                 EXAMPLE,
             ],
             key=["aktivitet_id"],
-            row_check=_date_matches_year("datum"),
+            row_check=date_matches_year("datum"),
             aliases=("aktiviteter", "uppföljning"),
             description="Aktiviteter ur uppföljningsformuläret (används sedan 2017-09-01)",
         ),
@@ -206,7 +175,7 @@ def formats(members: dict[str, str]) -> dict[str, RecordFormat]:
                 EXAMPLE,
             ],
             key=["förfrågan_id"],
-            row_check=_date_matches_year("datum"),
+            row_check=date_matches_year("datum"),
             aliases=("förfrågningar", "forfragningar"),
             description="Förfrågningar om uppdrag med ursprung och beslut",
         ),
@@ -216,8 +185,11 @@ def formats(members: dict[str, str]) -> dict[str, RecordFormat]:
                 Field("år", as_year),
                 Field("datum", as_date, required=False),
                 Field("evenemang", as_text),
-                Field("typ", one_of("konferens", "seminarium", "webbinarium", "utbildning", "föreläsning",
-                                    "workshop", "övrigt"), required=False),
+                Field(
+                    "typ",
+                    one_of("konferens", "seminarium", "webbinarium", "utbildning", "föreläsning", "workshop", "övrigt"),
+                    required=False,
+                ),
                 Field("deltagare", as_count, required=False),
                 Field("fråga", as_text, required=False),
                 Field("skala_max", as_count, required=False),
@@ -230,7 +202,7 @@ def formats(members: dict[str, str]) -> dict[str, RecordFormat]:
                 EXAMPLE,
             ],
             key=["år", "evenemang", "fråga"],
-            row_check=_event_check,
+            row_check=event_check,
             aliases=("evenemang", "utvärderingar"),
             description="Evenemang och deras utvärderingar",
         ),
@@ -238,11 +210,30 @@ def formats(members: dict[str, str]) -> dict[str, RecordFormat]:
             "communication",
             [
                 Field("år", as_year),
-                Field("kanal", one_of(*CHANNELS, synonyms={"webb": "hemsida", "webbplats": "hemsida",
-                                                           "webbinarium": "webbsändning", "video": "webbsändning"})),
-                Field("mått", one_of(*METRICS, synonyms={"besökare": "unika besökare", "läsningar": "öppningar",
-                                                         "klick": "länkklick", "prenumeranter på nyhetsbrev":
-                                                         "prenumeranter"})),
+                Field(
+                    "kanal",
+                    one_of(
+                        *CHANNELS,
+                        synonyms={
+                            "webb": "hemsida",
+                            "webbplats": "hemsida",
+                            "webbinarium": "webbsändning",
+                            "video": "webbsändning",
+                        },
+                    ),
+                ),
+                Field(
+                    "mått",
+                    one_of(
+                        *METRICS,
+                        synonyms={
+                            "besökare": "unika besökare",
+                            "läsningar": "öppningar",
+                            "klick": "länkklick",
+                            "prenumeranter på nyhetsbrev": "prenumeranter",
+                        },
+                    ),
+                ),
                 Field("avser", as_text, required=False),
                 Field("värde", as_count),
                 Field("ungefärligt", as_bool, required=False),
@@ -259,8 +250,18 @@ def formats(members: dict[str, str]) -> dict[str, RecordFormat]:
             "staffing",
             [
                 Field("år", as_year),
-                Field("roll", one_of(*ROLES, synonyms={"fou-chef": "chef", "avdelningschef": "chef",
-                                                       "fou ledare": "fou-ledare", "projektledare": "fou-ledare"})),
+                Field(
+                    "roll",
+                    one_of(
+                        *ROLES,
+                        synonyms={
+                            "fou-chef": "chef",
+                            "avdelningschef": "chef",
+                            "fou ledare": "fou-ledare",
+                            "projektledare": "fou-ledare",
+                        },
+                    ),
+                ),
                 Field("finansiering", one_of(*FUNDING, synonyms={"basanslag": "ordinarie", "externa medel": "extern"})),
                 Field("person", as_text, required=False),
                 Field("årsarbetare", as_decimal),
@@ -279,6 +280,10 @@ def formats(members: dict[str, str]) -> dict[str, RecordFormat]:
 def format_for(file_name: str, fmts: dict[str, RecordFormat]) -> RecordFormat | None:
     """The format a file belongs to, by the start of its name (longest match wins)."""
     name = file_name.casefold()
-    matches = [(len(prefix), fmt) for fmt in fmts.values() for prefix in (fmt.name, *fmt.aliases)
-               if name.startswith(prefix.casefold())]
+    matches = [
+        (len(prefix), fmt)
+        for fmt in fmts.values()
+        for prefix in (fmt.name, *fmt.aliases)
+        if name.startswith(prefix.casefold())
+    ]
     return max(matches, key=lambda m: m[0])[1] if matches else None

@@ -7,6 +7,7 @@ connection (INSERT, CREATE, ATTACH … read-write), so nothing here has to polic
 
 Statements end with ';' and may span lines. Dot commands: .tables, .schema <table>, .marts,
 .help, .quit. Non-interactive: `-c "select …"` or SQL on standard input."""
+
 from __future__ import annotations
 
 import sys
@@ -54,18 +55,28 @@ def dot_command(con: duckdb.DuckDBPyConnection, line: str, out: TextIO) -> bool:
     if cmd == ".help":
         print(HELP, file=out)
     elif cmd == ".tables":
-        show(con, "select table_schema as schema, table_name as namn, table_type as typ "
-                  "from information_schema.tables order by 1, 2", out)
+        show(
+            con,
+            "select table_schema as schema, table_name as namn, table_type as typ "
+            "from information_schema.tables order by 1, 2",
+            out,
+        )
     elif cmd == ".marts":
-        show(con, "select table_name as mart, estimated_size as rader_ungefär from duckdb_tables() "
-                  "where schema_name = 'marts' union all select view_name, null from duckdb_views() "
-                  "where schema_name = 'marts' order by 1", out)
+        show(
+            con,
+            "select table_name as mart, estimated_size as rader_ungefär from duckdb_tables() "
+            "where schema_name = 'marts' union all select view_name, null from duckdb_views() "
+            "where schema_name = 'marts' order by 1",
+            out,
+        )
     elif cmd == ".schema" and arg:
         schema, _, table = arg.strip().rpartition(".")
         try:
-            rel = con.execute("select column_name as kolumn, data_type as typ from information_schema.columns "
-                              "where table_name = ? and (? = '' or table_schema = ?) order by ordinal_position",
-                              [table, schema, schema])
+            rel = con.execute(
+                "select column_name as kolumn, data_type as typ from information_schema.columns "
+                "where table_name = ? and (? = '' or table_schema = ?) order by ordinal_position",
+                [table, schema, schema],
+            )
             rows = rel.fetchall()
             print("\n".join(f"  {c:<32} {t}" for c, t in rows) if rows else f"Ingen tabell {arg}", file=out)
         except duckdb.Error as exc:

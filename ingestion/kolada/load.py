@@ -10,6 +10,7 @@ is_generated, the SHA-256 of the answer it came from and when that answer was fe
 Values are replaced per KPI: the KPIs fetched in this run replace their earlier rows, the
 KPIs that failed keep the rows they had. Generated values never replace real ones: for a
 KPI that already has real values, generated values are skipped (logged)."""
+
 from __future__ import annotations
 
 import json
@@ -19,7 +20,6 @@ from pathlib import Path
 import pandas as pd
 
 from ingestion import warehouse
-from ingestion.kolada import load_catalogue
 from ingestion.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -50,9 +50,20 @@ create table if not exists raw.kolada_load_runs (
     values_loaded integer, failed_kpis json, skipped_generated_kpis json);
 """
 
-KPI_COLUMNS = ["id", "title", "description", "is_divided_by_gender", "municipality_type", "auspice",
-               "operating_area", "perspective", "prel_publication_date", "publication_date",
-               "publ_period", "has_ou_data"]
+KPI_COLUMNS = [
+    "id",
+    "title",
+    "description",
+    "is_divided_by_gender",
+    "municipality_type",
+    "auspice",
+    "operating_area",
+    "perspective",
+    "prel_publication_date",
+    "publication_date",
+    "publ_period",
+    "has_ou_data",
+]
 
 
 def value_rows(body: dict) -> list[dict]:
@@ -62,11 +73,18 @@ def value_rows(body: dict) -> list[dict]:
     for obj in body["values"]:
         for v in obj.get("values") or []:
             value = v.get("value")
-            rows.append({
-                "kpi": obj["kpi"], "municipality_id": str(obj["municipality"]), "period": int(obj["period"]),
-                "gender": v["gender"], "count": v.get("count"), "status": v.get("status") or "",
-                "value": None if value is None else float(value), "is_deleted": bool(v.get("isdeleted", False)),
-            })
+            rows.append(
+                {
+                    "kpi": obj["kpi"],
+                    "municipality_id": str(obj["municipality"]),
+                    "period": int(obj["period"]),
+                    "gender": v["gender"],
+                    "count": v.get("count"),
+                    "status": v.get("status") or "",
+                    "value": None if value is None else float(value),
+                    "is_deleted": bool(v.get("isdeleted", False)),
+                }
+            )
     return rows
 
 
@@ -79,13 +97,20 @@ def municipality_rows(body: dict) -> list[dict]:
 
 
 def group_rows(body: dict) -> list[dict]:
-    return [{"group_id": g["id"], "group_title": g["title"], "member_id": m["member_id"],
-             "member_title": m["member_title"]} for g in body["values"] for m in g.get("members") or []]
+    return [
+        {"group_id": g["id"], "group_title": g["title"], "member_id": m["member_id"], "member_title": m["member_title"]}
+        for g in body["values"]
+        for m in g.get("members") or []
+    ]
 
 
 PARSERS = {"kpi": kpi_rows, "municipality": municipality_rows, "municipality_groups": group_rows, "data": value_rows}
-TABLES = {"kpi": "kolada_kpis", "municipality": "kolada_municipalities", "municipality_groups": "kolada_groups",
-          "data": "kolada_values"}
+TABLES = {
+    "kpi": "kolada_kpis",
+    "municipality": "kolada_municipalities",
+    "municipality_groups": "kolada_groups",
+    "data": "kolada_values",
+}
 
 
 def _frame(entity: str, rows: list[dict]) -> pd.DataFrame:
@@ -104,19 +129,32 @@ def load(settings: Settings, landed: list[str]) -> dict:
     if len(manifests) != 1:
         raise ValueError(f"kolada load: expected one run manifest among the landed files, got {len(manifests)}")
     manifest = json.loads(manifests[0].read_text(encoding="utf-8"))
-    cfg = load_catalogue()
-    config = pd.DataFrame([{"kpi_id": k["id"], "area": k["area"], "direction": k["direction"], "position": i}
-                           for i, k in enumerate(cfg["kpis"])])
-    metas = {path: json.loads(path.with_suffix(".meta.json").read_text(encoding="utf-8"))
-             for path in paths if path not in manifests}
+    config = pd.DataFrame(
+        [
+            {"kpi_id": k.id, "area": k.area, "direction": k.direction, "position": i}  # noqa: F841
+            for i, k in enumerate(settings.kpis.kpis)
+        ]
+    )
+    metas = {
+        path: json.loads(path.with_suffix(".meta.json").read_text(encoding="utf-8"))
+        for path in paths
+        if path not in manifests
+    }
     if not manifest["failed"] and _already_loaded(settings, metas):
         warehouse.load_config(settings)
         with warehouse.connect(settings.work_db) as con:
             con.execute("create or replace table raw.oj_kpi_config as select * from config")
         log.info("KOLADA LOAD: every answer of this run is loaded already (same SHA-256); nothing to do")
-        return {"source_mode": manifest["source_mode"], "kpis_requested": len(manifest["kpis"]), "kpis_loaded": 0,
-                "values_loaded": 0, "failed_kpis": [], "kept_real_kpis": [],
-                "generated": manifest["source_mode"] != "live", "unchanged": True}
+        return {
+            "source_mode": manifest["source_mode"],
+            "kpis_requested": len(manifest["kpis"]),
+            "kpis_loaded": 0,
+            "values_loaded": 0,
+            "failed_kpis": [],
+            "kept_real_kpis": [],
+            "generated": manifest["source_mode"] != "live",
+            "unchanged": True,
+        }
     frames: dict[str, list[pd.DataFrame]] = {e: [] for e in PARSERS}
     answers = []
     for path, meta in metas.items():
@@ -128,7 +166,9 @@ def load(settings: Settings, landed: list[str]) -> dict:
             df["source_mode"], df["is_generated"] = meta["source_mode"], meta["source_mode"] == "generated"
             df["sha256"], df["fetched_at"] = meta["sha256"], pd.Timestamp(meta["fetched_at"])
             frames[entity].append(df)
-        answers.append((meta["sha256"], entity, meta["kind"], meta["url"], meta["fetched_at"], meta["source_mode"], str(path)))
+        answers.append(
+            (meta["sha256"], entity, meta["kind"], meta["url"], meta["fetched_at"], meta["source_mode"], str(path))
+        )
 
     fetched = [k for k in manifest["kpis"] if k not in manifest["failed"]]
     skipped: list[str] = []
@@ -145,8 +185,10 @@ def load(settings: Settings, landed: list[str]) -> dict:
                 con.execute(f"insert into raw.{TABLES[entity]} by name select * from meta_df")
         values = pd.concat(frames["data"], ignore_index=True) if frames["data"] else None
         if manifest["source_mode"] != "live":
-            real = {r[0] for r in con.execute(
-                "select distinct kpi from raw.kolada_values where not is_generated").fetchall()}
+            real = {
+                r[0]
+                for r in con.execute("select distinct kpi from raw.kolada_values where not is_generated").fetchall()
+            }
             skipped = sorted(k for k in fetched if k in real)
             if skipped:
                 log.warning("KOLADA: kept the real values of %s; generated values never replace real ones", skipped)
@@ -161,17 +203,34 @@ def load(settings: Settings, landed: list[str]) -> dict:
         for a in answers:  # an answer already recorded (same SHA-256) is not recorded twice
             if not con.execute("select 1 from raw.kolada_answers where sha256 = ?", [a[0]]).fetchone():
                 con.execute("insert into raw.kolada_answers values (?, ?, ?, ?, ?, ?, ?, ?)", [*a, now])
-        con.execute("insert into raw.kolada_load_runs values (?, ?, ?, ?, ?, ?, ?)",
-                    [now, manifest["source_mode"], len(manifest["kpis"]), len(replace), values_loaded,
-                     json.dumps(manifest["failed"], ensure_ascii=False), json.dumps(skipped)])
+        con.execute(
+            "insert into raw.kolada_load_runs values (?, ?, ?, ?, ?, ?, ?)",
+            [
+                now,
+                manifest["source_mode"],
+                len(manifest["kpis"]),
+                len(replace),
+                values_loaded,
+                json.dumps(manifest["failed"], ensure_ascii=False),
+                json.dumps(skipped),
+            ],
+        )
         con.commit()
-    report = {"source_mode": manifest["source_mode"], "kpis_requested": len(manifest["kpis"]),
-              "kpis_loaded": len(replace), "values_loaded": values_loaded,
-              "failed_kpis": sorted(manifest["failed"]), "kept_real_kpis": skipped,
-              "generated": manifest["source_mode"] != "live"}
+    report = {
+        "source_mode": manifest["source_mode"],
+        "kpis_requested": len(manifest["kpis"]),
+        "kpis_loaded": len(replace),
+        "values_loaded": values_loaded,
+        "failed_kpis": sorted(manifest["failed"]),
+        "kept_real_kpis": skipped,
+        "generated": manifest["source_mode"] != "live",
+    }
     if manifest["failed"]:
-        log.error("KOLADA LOAD: %s KPI(s) failed and keep their earlier values: %s",
-                  len(manifest["failed"]), ", ".join(sorted(manifest["failed"])))
+        log.error(
+            "KOLADA LOAD: %s KPI(s) failed and keep their earlier values: %s",
+            len(manifest["failed"]),
+            ", ".join(sorted(manifest["failed"])),
+        )
     log.info("KOLADA LOAD: %s", report)
     return report
 
@@ -184,12 +243,14 @@ def _already_loaded(settings: Settings, metas: dict[Path, dict]) -> bool:
     for path, meta in metas.items():
         run.setdefault(path.parent.name, set()).add(meta["sha256"])
     with warehouse.connect(settings.work_db) as con:
-        if not con.execute("select 1 from duckdb_tables() where schema_name = 'raw' "
-                           "and table_name = 'kolada_answers'").fetchone():
+        if not con.execute(
+            "select 1 from duckdb_tables() where schema_name = 'raw' and table_name = 'kolada_answers'"
+        ).fetchone():
             return False
         shas = sorted(set().union(*run.values()))
-        known = con.execute("select count(distinct sha256) from raw.kolada_answers where list_contains(?, sha256)",
-                            [shas]).fetchone()[0]
+        known = con.execute(
+            "select count(distinct sha256) from raw.kolada_answers where list_contains(?, sha256)", [shas]
+        ).fetchone()[0]
         if known != len(shas):
             return False
         for entity, table in TABLES.items():

@@ -22,8 +22,9 @@ How the numbers are made (seeded, so every run gives the same bytes):
 Random streams are seeded per (seed, KPI, municipality) with random.Random(str), whose
 seeding from a string is stable across Python versions and independent of call order.
 
-    .venv/bin/python -m ingestion.oj_generator      # rewrites the bundled values file
+    .venv/bin/python scripts/oj_generator.py        # rewrites the bundled values file
 """
+
 from __future__ import annotations
 
 import gzip
@@ -35,20 +36,22 @@ from itertools import product
 from pathlib import Path
 from statistics import fmean
 
-from ingestion import kolada
+from ingestion.kolada import client, extract
 from ingestion.settings import Settings
 
 SEED = 20260301
 GENERATED_AT = "2026-06-01T00:00:00+00:00"  # fixed, so the file is reproducible
-NOTICE = ("GENERATED VALUES, NOT OFFICIAL STATISTICS: made by ingestion/oj_generator.py (seed {seed}) "
-          "for offline runs; live mode loads the real values from Kolada.")
+NOTICE = (
+    "GENERATED VALUES, NOT OFFICIAL STATISTICS: made by scripts/oj_generator.py (seed {seed}) "
+    "for offline runs; live mode loads the real values from Kolada."
+)
 
 
 @dataclass(frozen=True)
 class Kind:
     name: str
     mean: tuple[float, float]  # range the KPI's mean is drawn from
-    spread: float              # between-municipality standard deviation
+    spread: float  # between-municipality standard deviation
     low: float | None
     high: float | None
     decimals: int
@@ -58,8 +61,8 @@ KINDS = {
     "yes_no": Kind("yes_no", (0.4, 0.9), 0.0, None, None, 0),
     "scale": Kind("scale", (1.5, 2.5), 0.8, 0, 3, 0),
     "share": Kind("share", (20, 60), 8, 0, 100, 1),
-    "share_small": Kind("share_small", (1, 5), 0.6, 0, 100, 1),     # of the population
-    "share_high": Kind("share_high", (65, 90), 6, 0, 100, 1),       # user surveys, staff with degree
+    "share_small": Kind("share_small", (1, 5), 0.6, 0, 100, 1),  # of the population
+    "share_high": Kind("share_high", (65, 90), 6, 0, 100, 1),  # user surveys, staff with degree
     "deviation": Kind("deviation", (-3, 3), 12, None, None, 1),
     "kr_per_inv": Kind("kr_per_inv", (800, 2500), 400, 0, None, 0),
     "rate": Kind("rate", (3, 30), 3, 0, None, 1),
@@ -107,8 +110,9 @@ def _clamp(v: float, kind: Kind) -> float:
     return round(v, kind.decimals) if kind.decimals else float(round(v))
 
 
-def municipality_values(kpi: dict, municipalities: list[str], years: list[int], seed: int
-                        ) -> dict[tuple[str, int], dict[str, float]]:
+def municipality_values(
+    kpi: dict, municipalities: list[str], years: list[int], seed: int
+) -> dict[tuple[str, int], dict[str, float]]:
     """(municipality, year) → {gender: value}; absent when the municipality did not report."""
     kind_name, codes = kind_of(kpi["title"])
     kind = KINDS[kind_name]
@@ -142,8 +146,9 @@ def municipality_values(kpi: dict, municipalities: list[str], years: list[int], 
     return out
 
 
-def reference_values(values: dict[tuple[str, int], dict[str, float]], municipalities: list[str],
-                     years: list[int], decimals: int) -> dict[int, dict[str, float]]:
+def reference_values(
+    values: dict[tuple[str, int], dict[str, float]], municipalities: list[str], years: list[int], decimals: int
+) -> dict[int, dict[str, float]]:
     out: dict[int, dict[str, float]] = {}
     for year in years:
         per_gender: dict[str, list[float]] = {}
@@ -155,8 +160,9 @@ def reference_values(values: dict[tuple[str, int], dict[str, float]], municipali
     return out
 
 
-def data_objects(kpis: list[dict], municipalities: list[str], county: str, nation: str,
-                 years: list[int], seed: int) -> dict[tuple[str, str, int], dict]:
+def data_objects(
+    kpis: list[dict], municipalities: list[str], county: str, nation: str, years: list[int], seed: int
+) -> dict[tuple[str, str, int], dict]:
     """(kpi, place, year) → a v3 data object {kpi, municipality, period, values: [...]}."""
     objects = {}
     in_county = [m for m in municipalities if m[:2] == county[2:]]
@@ -171,42 +177,60 @@ def data_objects(kpis: list[dict], municipalities: list[str], county: str, natio
                     per_place[(place, year)] = gv
         for (place, year), gv in per_place.items():
             objects[(kpi["id"], place, year)] = {
-                "kpi": kpi["id"], "municipality": place, "period": year,
+                "kpi": kpi["id"],
+                "municipality": place,
+                "period": year,
                 "values": [{"gender": g, "count": 1, "status": "", "value": gv[g]} for g in ("T", "K", "M") if g in gv],
             }
     return objects
 
 
-def answers(settings: Settings, seed: int = SEED, per_page: int = kolada.PER_PAGE) -> dict:
+def answers(settings: Settings, seed: int = SEED, per_page: int = client.PER_PAGE) -> dict:
     """The bundle: one answer page per request the live client would make, in its order."""
-    cfg = kolada.load_catalogue()
-    meta = {k["id"]: k for r in kolada.snapshot_record_responses(kolada.SNAPSHOT / "kpi.json") for k in r.json()["values"]}
-    kpis = [meta[k["id"]] for k in cfg["kpis"]]
-    munis = kolada.municipality_ids(kolada.snapshot_record_responses(kolada.SNAPSHOT / "municipality.json"))
-    places = kolada.places(settings, cfg, munis)
-    county = kolada.county_id(settings)
-    years = list(range(int(cfg["first_year"]), int(cfg["generated_last_year"]) + 1))
-    objects = data_objects(kpis, munis, county, cfg["nation_id"], years, seed)
+    cfg = settings.kpis
+    meta = {
+        k["id"]: k for r in extract.snapshot_record_responses(extract.SNAPSHOT / "kpi.json") for k in r.json()["values"]
+    }
+    kpis = [meta[k] for k in cfg.ids]
+    munis = extract.municipality_ids(extract.snapshot_record_responses(extract.SNAPSHOT / "municipality.json"))
+    places = extract.places(settings, munis)
+    county = extract.county_id(settings)
+    years = list(range(cfg.first_year, cfg.generated_last_year + 1))
+    objects = data_objects(kpis, munis, county, cfg.nation_id, years, seed)
     base = "https://api.kolada.se/v3/"
     out = []
-    for kb in kolada.chunks([k["id"] for k in kpis]):
-        for mb, yb in product(kolada.chunks(places), kolada.chunks(years)):
+    for kb in client.chunks([k["id"] for k in kpis]):
+        for mb, yb in product(client.chunks(places), client.chunks(years)):
             found = [objects[key] for key in product(kb, mb, yb) if key in objects]
-            path = kolada.data_path(kb, mb, yb)
-            pages = [found[i:i + per_page] for i in range(0, len(found), per_page)] or [[]]
+            path = client.data_path(kb, mb, yb)
+            pages = [found[i : i + per_page] for i in range(0, len(found), per_page)] or [[]]
             for n, page in enumerate(pages, start=1):
-                url = lambda p: f"{base}{path}?page={p}&per_page={per_page}"  # noqa: E731
-                out.append({
-                    "kind": "data", "url": url(n), "kpis": kb, "fetchedAt": GENERATED_AT, "provenance": "generated",
-                    "response": {"count": len(page), "values": page,
-                                 "next_url": url(n + 1) if n < len(pages) else None,
-                                 "previous_url": url(n - 1) if n > 1 else None},
-                })
-    return {"notice": NOTICE.format(seed=seed), "generator": "ingestion/oj_generator.py", "seed": seed,
-            "years": years, "answers": out}
+                url = lambda p, path=path: f"{base}{path}?page={p}&per_page={per_page}"  # noqa: E731
+                out.append(
+                    {
+                        "kind": "data",
+                        "url": url(n),
+                        "kpis": kb,
+                        "fetchedAt": GENERATED_AT,
+                        "provenance": "generated",
+                        "response": {
+                            "count": len(page),
+                            "values": page,
+                            "next_url": url(n + 1) if n < len(pages) else None,
+                            "previous_url": url(n - 1) if n > 1 else None,
+                        },
+                    }
+                )
+    return {
+        "notice": NOTICE.format(seed=seed),
+        "generator": "scripts/oj_generator.py",
+        "seed": seed,
+        "years": years,
+        "answers": out,
+    }
 
 
-def write(bundle: dict, path: Path = kolada.GENERATED_VALUES) -> Path:
+def write(bundle: dict, path: Path = extract.GENERATED_VALUES) -> Path:
     raw = json.dumps(bundle, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     with open(path, "wb") as fh, gzip.GzipFile(filename="", mode="wb", fileobj=fh, mtime=0) as gz:
         gz.write(raw)  # mtime=0 and no file name: the same bundle gives the same bytes

@@ -1,27 +1,26 @@
 """The unit's own record files (CSV or Excel), read the way Swedish spreadsheets are written,
 validated row by row. Good rows load; each bad row is reported once, naming file, row, the
 field(s) and the problem. Problem texts are Swedish: the staff who fill in the files read them."""
+
 from __future__ import annotations
 
 import csv
 import hashlib
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Callable
 
 import pandas as pd
 from babel.numbers import NumberFormatError, parse_decimal
 
+from ingestion.errors import RecordFileError
+
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
 RECORD_SUFFIXES = (".csv", ".txt", *EXCEL_SUFFIXES)
-
-
-class RecordFileError(ValueError):
-    """The file as a whole cannot be read (wrong columns, empty, unreadable)."""
 
 
 def decode(raw: bytes) -> str:
@@ -136,6 +135,7 @@ def one_of(*allowed: str, synonyms: dict[str, str] | None = None) -> Callable[[s
         if value is None:
             raise ValueError(f"{text!r} är inte ett tillåtet värde (tillåtna: {', '.join(allowed)})")
         return value
+
     return parse
 
 
@@ -155,6 +155,7 @@ def municipality_parser(members: dict[str, str]) -> Callable[[str], str]:
         if code is None:
             raise ValueError(f"{text!r} är ingen av regionens kommuner ({', '.join(sorted(members.values()))})")
         return code
+
     return parse
 
 
@@ -177,9 +178,12 @@ def municipality_list_parser(members: dict[str, str]) -> Callable[[str], str]:
             except ValueError:
                 bad.append(part)
         if bad:
-            raise ValueError(f"{', '.join(map(repr, bad))} är inte bland regionens kommuner "
-                             f"(skriv kommunnamn eller kod, eller samtliga; andra parter i kolumnen övriga_parter)")
+            raise ValueError(
+                f"{', '.join(map(repr, bad))} är inte bland regionens kommuner "
+                f"(skriv kommunnamn eller kod, eller samtliga; andra parter i kolumnen övriga_parter)"
+            )
         return ",".join(sorted(codes))
+
     return parse
 
 
@@ -220,8 +224,10 @@ def validate(path: Path, fmt: RecordFormat) -> tuple[pd.DataFrame, list[Problem]
     rows = read_rows(path)
     missing = [f.name for f in fmt.fields if f.required and f.name not in rows[0]]
     if missing:
-        raise RecordFileError(f"{path.name}: kolumn saknas: {', '.join(missing)} "
-                              f"(formatet {fmt.name} har kolumnerna {';'.join(f.name for f in fmt.fields)})")
+        raise RecordFileError(
+            f"{path.name}: kolumn saknas: {', '.join(missing)} "
+            f"(formatet {fmt.name} har kolumnerna {';'.join(f.name for f in fmt.fields)})"
+        )
     good, problems, seen = [], [], {}
     for number, row in enumerate(rows, start=2):
         parsed, row_problems = {}, []
@@ -245,8 +251,15 @@ def validate(path: Path, fmt: RecordFormat) -> tuple[pd.DataFrame, list[Problem]
             seen.setdefault(key, number)
         if row_problems:
             raw = ";".join(f"{k}={v}" for k, v in row.items())
-            problems.append(Problem(path.name, number, ", ".join(dict.fromkeys(f for f, _ in row_problems)),
-                                    "; ".join(f"{f}: {p}" for f, p in row_problems), raw))
+            problems.append(
+                Problem(
+                    path.name,
+                    number,
+                    ", ".join(dict.fromkeys(f for f, _ in row_problems)),
+                    "; ".join(f"{f}: {p}" for f, p in row_problems),
+                    raw,
+                )
+            )
         else:
             parsed["source_row"] = number
             good.append(parsed)

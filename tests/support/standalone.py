@@ -1,6 +1,7 @@
 """`airflow standalone` (api-server, scheduler, dag-processor, triggerer) on loopback ports with
 SQLite metadata, this project's DAG and a given data dir: used by tests/test_scheduler.py and by
 benchmarks/scheduler.py. Runs are triggered and followed over the REST API."""
+
 from __future__ import annotations
 
 import json
@@ -43,8 +44,9 @@ class Airflow:
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise StandaloneError(f"airflow standalone exited while waiting for {what}:\n"
-                                      f"{self.log.read_text()[-4000:]}")
+                raise StandaloneError(
+                    f"airflow standalone exited while waiting for {what}:\n{self.log.read_text()[-4000:]}"
+                )
             try:
                 result = check()
                 if result:
@@ -56,14 +58,16 @@ class Airflow:
 
     def trigger(self, dag_id: str = "monthly_load") -> str:
         """Trigger a run now; returns the run's API URL."""
-        run = http.post(f"{self.url}/api/v2/dags/{dag_id}/dagRuns", headers=self.auth,
-                            json={"logical_date": None}, timeout=10)
+        run = http.post(
+            f"{self.url}/api/v2/dags/{dag_id}/dagRuns", headers=self.auth, json={"logical_date": None}, timeout=10
+        )
         if run.status_code != 200:
             raise StandaloneError(f"trigger failed: {run.status_code} {run.text}")
         return f"{self.url}/api/v2/dags/{dag_id}/dagRuns/{run.json()['dag_run_id']}"
 
     def finish(self, run_url: str, timeout_s: float = 900) -> dict:
         """Wait for the run to end; returns the run as the API gives it."""
+
         def ended():
             run = http.get(run_url, headers=self.auth, timeout=5).json()
             return run if run["state"] in ("success", "failed") else None
@@ -96,25 +100,34 @@ def standalone(tmp: Path, data_dir: Path, startup_timeout_s: float = 300):
         "FOU_DATA_DIR": str(data_dir),
         "FOU_SOURCE_MODE": os.environ.get("FOU_SOURCE_MODE", "snapshot"),
         "PYTHONPATH": str(PROJECT_DIR),
-        "NO_PROXY": "127.0.0.1,localhost", "no_proxy": "127.0.0.1,localhost",
+        "NO_PROXY": "127.0.0.1,localhost",
+        "no_proxy": "127.0.0.1,localhost",
         "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
     }
     log = tmp / "standalone.log"
     with log.open("w") as out:
-        proc = subprocess.Popen([str(Path(sys.executable).parent / "airflow"), "standalone"], env=env,
-                                stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        proc = subprocess.Popen(
+            [str(Path(sys.executable).parent / "airflow"), "standalone"],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     url = f"http://127.0.0.1:{api_port}"
     airflow = Airflow(url, {}, proc, log)
     try:
-        airflow.wait_for(lambda: http.get(f"{url}/api/v2/version", timeout=5).ok, startup_timeout_s,
-                         "the api-server")
+        airflow.wait_for(lambda: http.get(f"{url}/api/v2/version", timeout=5).ok, startup_timeout_s, "the api-server")
         password_file = home / "simple_auth_manager_passwords.json.generated"
         password = airflow.wait_for(lambda: json.loads(password_file.read_text())["admin"], 60, "the admin password")
-        token = http.post(f"{url}/auth/token", json={"username": "admin", "password": password},
-                              timeout=10).json()["access_token"]
+        token = http.post(f"{url}/auth/token", json={"username": "admin", "password": password}, timeout=10).json()[
+            "access_token"
+        ]
         airflow.auth = {"Authorization": f"Bearer {token}"}
-        airflow.wait_for(lambda: http.get(f"{url}/api/v2/dags/monthly_load", headers=airflow.auth, timeout=5).ok,
-                         180, "the DAG to be parsed")
+        airflow.wait_for(
+            lambda: http.get(f"{url}/api/v2/dags/monthly_load", headers=airflow.auth, timeout=5).ok,
+            180,
+            "the DAG to be parsed",
+        )
         yield airflow
     finally:
         os.killpg(proc.pid, signal.SIGTERM)

@@ -1,0 +1,177 @@
+"""One Kolada run: metadata and ÖJ values, live or from the bundled snapshot, landed raw with
+a manifest. A batch of KPIs that fails does not stop the others: the failure is recorded in the
+run's manifest, the load reports it, and only a run where every batch failed raises."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import logging
+import os
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from ingestion.errors import SourceError, SourceUnreachable
+from ingestion.http import Response, land
+from ingestion.kolada.client import METADATA, SOURCE, KoladaClient, chunks
+from ingestion.settings import SNAPSHOT_DIR, Settings, SourceMode
+
+log = logging.getLogger(__name__)
+SNAPSHOT = SNAPSHOT_DIR / SOURCE
+GENERATED_VALUES = SNAPSHOT / "values.generated.json.gz"
+
+
+def county_id(settings: Settings) -> str:
+    """Kolada's id of the county: 00 + SCB's two-digit county code (01 → 0001)."""
+    return "00" + settings.region.region.county_code
+
+
+@dataclass
+class ExtractResult:
+    source_mode: str
+    kpis: list[str]
+    landed: list[Path] = field(default_factory=list)
+    failed: dict[str, str] = field(default_factory=dict)  # KPI id → why
+
+
+def municipality_ids(metadata_pages: list[Response]) -> list[str]:
+    """All municipalities (type K, 290 of them) from the /municipality answer."""
+    ids = sorted({m["id"] for r in metadata_pages for m in r.json()["values"] if m.get("type") == "K"})
+    if not ids:
+        raise SourceError("kolada: the municipality metadata lists no municipality of type K")
+    return ids
+
+
+def places(settings: Settings, municipalities: list[str]) -> list[str]:
+    """Region members first (so their values come in the first batch), then county, nation,
+    then every other municipality: the quartiles are computed among all of them."""
+    members = sorted(settings.members)
+    rest = [m for m in municipalities if m not in members]
+    return members + [county_id(settings), settings.kpis.nation_id] + rest
+
+
+def snapshot_record_responses(path: Path) -> list[Response]:
+    """A bundled file in the record format {kind, entity, url, fetchedAt, provenance,
+    response}, offered as if just fetched; `provenance` says snapshot (real) or generated."""
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rt", encoding="utf-8") as fh:
+        doc = json.load(fh)
+    records = doc["answers"] if "answers" in doc else [doc]
+    out = []
+    for rec in records:
+        body = json.dumps(rec["response"], ensure_ascii=False).encode("utf-8")
+        out.append(
+            Response(
+                SOURCE,
+                "SNAPSHOT",
+                rec["url"],
+                {"file": path.name, "kpis": rec.get("kpis")},
+                200,
+                body,
+                rec["fetchedAt"],
+                source_mode=rec["provenance"],
+                kind=rec["kind"],
+            )
+        )
+    return out
+
+
+def _write_manifest(settings: Settings, result: ExtractResult, years: list[int]) -> Path:
+    folder = settings.landing_dir / SOURCE / "runs"
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
+    path = folder / f"{stamp}-{os.getpid()}.manifest.json"
+    path.write_text(
+        json.dumps(
+            {
+                "source_mode": result.source_mode,
+                "kpis": result.kpis,
+                "years": years,
+                "failed": result.failed,
+                "landed": [str(p) for p in result.landed],
+            },
+            ensure_ascii=False,
+            indent=2,
+        ),
+        encoding="utf-8",
+    )
+    return path
+
+
+def _land_all(settings: Settings, responses: list[Response], name: str) -> list[Path]:
+    return [land(r, settings.landing_dir, name) for r in responses]
+
+
+def _extract_live(settings: Settings, kpis: list[str], years: list[int]) -> ExtractResult:
+    client = KoladaClient(settings)
+    result = ExtractResult("live", kpis)
+    meta = {entity: client.metadata(entity) for entity in METADATA}  # unreachable → raises here
+    for entity, pages in meta.items():
+        result.landed += _land_all(settings, pages, entity)
+    ids = places(settings, municipality_ids(meta["municipality"]))
+    for batch in chunks(kpis):
+        try:
+            result.landed += _land_all(settings, client.data(batch, ids, years), "data")
+        except SourceError as exc:  # one batch: log, remember, go on with the next
+            log.error("KOLADA: KPIs %s failed to load: %s", ",".join(batch), exc)
+            result.failed.update({k: str(exc) for k in batch})
+    return result
+
+
+def _extract_snapshot(settings: Settings, kpis: list[str]) -> ExtractResult:
+    result = ExtractResult("snapshot", kpis)
+    for entity in METADATA:
+        path = SNAPSHOT / f"{entity}.json"
+        responses = snapshot_record_responses(path)
+        for r in responses:
+            r.json()
+        result.landed += _land_all(settings, responses, entity)
+    log.warning("KOLADA SNAPSHOT: the ÖJ values are GENERATED (scripts/oj_generator.py), not official statistics")
+    answers = snapshot_record_responses(GENERATED_VALUES)
+    covered: set[str] = set()
+    for r in answers:
+        batch = r.query["kpis"] or []
+        try:
+            body = r.json()
+            if not isinstance(body.get("values"), list):
+                raise SourceError(f"kolada: bundled answer {r.url} has no values list")
+        except SourceError as exc:
+            result.failed.update({k: str(exc) for k in batch if k in kpis})
+            continue
+        covered.update(batch)
+        result.landed.append(land(r, settings.landing_dir, "data"))
+    for k in kpis:
+        if k not in covered and k not in result.failed:
+            result.failed[k] = "no generated values in the bundled snapshot (rerun python scripts/oj_generator.py)"
+    return result
+
+
+def extract(settings: Settings) -> list[Path]:
+    """Fetch (or read the bundled snapshot) and land; returns the run's manifest first, then
+    every landed page. Raises only when no KPI at all could be fetched."""
+    cfg = settings.kpis
+    kpis = cfg.ids
+    mode = settings.source_mode
+    years = list(range(cfg.first_year, date.today().year + 1))
+    result = None
+    if mode in (SourceMode.live, SourceMode.auto):
+        try:
+            result = _extract_live(settings, kpis, years)
+            if mode is SourceMode.auto and len(result.failed) == len(kpis):
+                raise SourceUnreachable(f"every KPI batch failed: {next(iter(result.failed.values()))}")
+        except SourceUnreachable as exc:
+            if mode is SourceMode.live:
+                raise
+            log.warning("!" * 72)
+            log.warning("KOLADA IS UNREACHABLE, USING THE BUNDLED SNAPSHOT (GENERATED ÖJ VALUES): %s", exc)
+            log.warning("!" * 72)
+            result = None
+    if result is None:
+        result = _extract_snapshot(settings, kpis)
+        years = list(range(cfg.first_year, cfg.generated_last_year + 1))
+    if result.failed:
+        log.error("KOLADA: %s of %s KPI(s) failed: %s", len(result.failed), len(kpis), sorted(result.failed))
+    if len(result.failed) == len(kpis):
+        raise SourceError(f"kolada: every KPI failed to load, e.g. {next(iter(result.failed.items()))}")
+    return [_write_manifest(settings, result, years)] + result.landed

@@ -1,0 +1,1 @@
+"""SCB (Statistics Sweden) population over PxWebApi v2: client, extract, json-stat2, load."""

@@ -1,0 +1,101 @@
+"""SCB population: which cells a table is asked for, live or from the bundled snapshot, landed raw."""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+from ingestion.errors import SourceError, SourceUnreachable
+from ingestion.http import Response, land
+from ingestion.scb import jsonstat
+from ingestion.scb.client import SOURCE, ScbClient
+from ingestion.settings import SNAPSHOT_DIR, PopulationTable, Settings, SourceMode
+
+log = logging.getLogger(__name__)
+# Dimensions TAB638 and TAB5557 share. Civilstand is always selected (TAB638 has no total for it).
+REQUIRED_DIMS = {"Region", "Civilstand", "Alder", "Kon", "ContentsCode", "Tid"}
+
+
+def population_selection(metadata: dict, table: PopulationTable, regions: list[str]) -> dict[str, list[str]]:
+    """What we ask for: every region × sex × single age (and the published all-ages total)
+    × year of the table's range. On TAB5557 also the published sex total, and only the
+    civil-status total: with Cell Key Method noise, totals must be fetched, not summed."""
+    missing = REQUIRED_DIMS - set(metadata["id"])
+    if missing:
+        raise SourceError(f"scb: {table.table} metadata lacks dimensions {sorted(missing)} (schema changed?)")
+    codes = {d: jsonstat.dimension_codes(metadata, d) for d in metadata["id"]}
+    if table.contents not in codes["ContentsCode"]:
+        raise SourceError(f"scb: {table.table} has no contents code {table.contents} (has {codes['ContentsCode']})")
+    unknown = [r for r in regions if r not in codes["Region"]]
+    if unknown:
+        raise SourceError(f"scb: {table.table} does not know regions {unknown}")
+    last = table.last_year or 9999
+    years = [t for t in codes["Tid"] if table.first_year <= int(t) <= last]
+    ckm = "SC" in codes["Civilstand"]
+    ages = [a for a in codes["Alder"] if a.isdigit() or a in ("100+", "100+1")]
+    ages += ["TotSA"] if ckm else ["tot"]
+    return {
+        "Region": regions,
+        "Civilstand": ["SC"] if ckm else codes["Civilstand"],
+        "Alder": ages,
+        "Kon": ["1", "2", "TotSa"] if ckm else ["1", "2"],
+        "ContentsCode": [table.contents],
+        "Tid": years,
+    }
+
+
+def snapshot_responses(table: str, kind: str) -> list[Response]:
+    """The bundled real answers, in the record format they were saved in
+    ({kind, table, url, selection, fetchedAt, response}), offered as if just fetched."""
+    out = []
+    for path in sorted((SNAPSHOT_DIR / SOURCE / table).glob("*.json")):
+        record = json.loads(path.read_text(encoding="utf-8"))
+        if record.get("kind") != kind:
+            continue
+        body = json.dumps(record["response"], ensure_ascii=False).encode("utf-8")
+        out.append(
+            Response(
+                SOURCE,
+                "SNAPSHOT",
+                record["url"],
+                {"selection": record.get("selection"), "file": path.name},
+                200,
+                body,
+                record["fetchedAt"],
+                source_mode=record.get("provenance", "snapshot"),
+                kind=kind,
+            )
+        )
+    if not out:
+        raise SourceError(f"scb: no bundled {kind} snapshot for {table} in {SNAPSHOT_DIR / SOURCE / table}")
+    return out
+
+
+def extract_population(settings: Settings) -> list[Path]:
+    """Fetch (or read from the snapshot) every table of the stitched series and land it.
+    Returns the landed data files."""
+    regions = sorted(settings.members) + [settings.region.region.county_code, "00"]
+    mode = settings.source_mode
+    landed: list[Path] = []
+    client = ScbClient(settings)
+    for table in settings.region.population.tables:
+        name = table.table
+        responses: list[Response] | None = None
+        if mode in (SourceMode.live, SourceMode.auto):
+            try:
+                meta = client.metadata(name)
+                selection = population_selection(meta.json(), table, regions)
+                responses = [meta] + client.data(name, selection)
+            except SourceUnreachable as exc:
+                if mode is SourceMode.live:
+                    raise
+                log.warning("!" * 72)
+                log.warning("SCB IS UNREACHABLE, USING THE BUNDLED SNAPSHOT FOR %s: %s", name, exc)
+                log.warning("!" * 72)
+        if responses is None:
+            responses = snapshot_responses(name, "metadata") + snapshot_responses(name, "data")
+        for r in responses:
+            r.json()  # refuse to land an answer we cannot read
+            landed.append(land(r, settings.landing_dir, name))
+    return landed

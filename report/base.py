@@ -1,0 +1,94 @@
+"""What every report section shares: read-only access to the published marts, the Section a
+template renders, Swedish sorting, and the fallback to the newest year with data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import duckdb
+
+GENERATED_NOTICE = "genererade värden, inte officiell statistik"
+QUARTILE_FILL = {"green": "#b9e0b0", "yellow": "#fbe6a2", "red": "#f3b3ad", "grey": "#e3e3e3"}
+
+
+def swedish_key(name: str) -> str:
+    """Sort as in Swedish: å, ä, ö after z; 'Upplands-Bro' before 'Upplands Väsby' as in the plans."""
+    return name.casefold().replace("-", " ").translate(str.maketrans({"å": "{", "ä": "|", "ö": "}"}))
+
+
+@dataclass
+class Section:
+    """What a template section needs: its data, or why there is none."""
+
+    available: bool = True
+    missing: str = ""
+    data: dict = field(default_factory=dict)
+
+
+class Marts:
+    """Read-only access to the published database with a check for which relations exist."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection):
+        self.con = con
+        self.relations = {
+            f"{s}.{n}"
+            for s, n in con.execute("select table_schema, table_name from information_schema.tables").fetchall()
+        }
+
+    def has(self, *names: str) -> bool:
+        return all(n in self.relations for n in names)
+
+    def columns(self, name: str) -> set[str]:
+        schema, table = name.split(".")
+        return {
+            r[0]
+            for r in self.con.execute(
+                "select column_name from information_schema.columns where table_schema = ? and table_name = ?",
+                [schema, table],
+            ).fetchall()
+        }
+
+    def rows(self, sql: str, params: list | None = None) -> list[dict]:
+        cur = self.con.execute(sql, params or [])
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, r)) for r in cur.fetchall()]
+
+    def one(self, sql: str, params: list | None = None):
+        row = self.con.execute(sql, params or []).fetchone()
+        return row[0] if row else None
+
+
+def not_yet(*marts: str) -> Section:
+    names = ", ".join(marts)
+    return Section(
+        False,
+        f"Marten {names} finns inte i den publicerade databasen ännu; avsnittet fylls i "
+        f"när den har byggts och publicerats.",
+    )
+
+
+def year_with_data(m: Marts, table: str, year: int, where: str = "true") -> tuple[int | None, str]:
+    """The report year if the table has rows for it, else the latest earlier year, with a note."""
+    found = m.one(f"select max(year) from {table} where year <= ? and {where}", [year])
+    if found is None:
+        return None, f"{table} har inga uppgifter för {year} eller tidigare år."
+    if found != year:
+        return (
+            found,
+            f"Det finns inga uppgifter för {year} i {table}; avsnittet visar {found}, det senaste året med uppgifter.",
+        )
+    return found, ""
+
+
+def guarded(fn):
+    """A section that fails (e.g. a mart changed shape) is reported in the report, not raised:
+    the other sections, and the data already published, stay usable."""
+
+    def wrapper(m: Marts, year: int) -> Section:
+        try:
+            return fn(m, year)
+        except Exception as exc:  # noqa: BLE001 - shown in the report and logged by the caller
+            return Section(False, f"Avsnittet kunde inte byggas: {type(exc).__name__}: {exc}")
+
+    wrapper.__name__ = fn.__name__
+    return wrapper

@@ -1,0 +1,92 @@
+"""Öppna jämförelser: the chosen indicators, the eight against county and nation, with trends."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from report import charts
+from report.base import Marts, Section, not_yet, swedish_key
+
+INDICATORS = Path(__file__).resolve().parent.parent / "indicators.yml"
+
+
+def selected_kpis() -> list[str]:
+    return yaml.safe_load(INDICATORS.read_text(encoding="utf-8"))["indicators"]
+
+
+def oj_section(m: Marts, year: int, years_back: int = 4) -> Section:
+    if not m.has("marts.fct_oj_results", "marts.dim_kpi"):
+        return not_yet("marts.fct_oj_results")
+    wanted = selected_kpis()
+    kpis = {
+        k["kpi_id"]: k
+        for k in m.rows(
+            "select kpi_id, kpi_title, area, direction, unit from marts.dim_kpi where kpi_id in (select unnest(?))",
+            [wanted],
+        )
+    }
+    first = year - years_back
+    years = list(range(first, year + 1))
+    out, missing = [], [k for k in wanted if k not in kpis]
+    any_generated = False
+    for kpi_id in wanted:
+        if kpi_id not in kpis:
+            continue
+        kpi = kpis[kpi_id]
+        cells = m.rows(
+            """select municipality_name, year, value, quartile, quartile_colour, rank_in_region, region_median,
+                      county_value, nation_value, is_generated, value_provenance, region_reporting_count
+               from marts.fct_oj_results
+               where kpi_id = ? and sex = 'T' and is_region_member and year between ? and ?""",
+            [kpi_id, first, year],
+        )
+        if not cells:
+            missing.append(kpi_id)
+            continue
+        generated = any(c["is_generated"] for c in cells)
+        any_generated |= generated
+        by_mun: dict[str, dict[int, dict]] = {}
+        refs: dict[int, dict] = {}
+        for c in cells:
+            by_mun.setdefault(c["municipality_name"], {})[c["year"]] = c
+            refs[c["year"]] = c
+        members = []
+        for name in sorted(by_mun, key=swedish_key):
+            members.append(
+                dict(
+                    name=name,
+                    cells=[by_mun[name].get(y) for y in years],
+                    rank=(by_mun[name].get(year) or {}).get("rank_in_region"),
+                )
+            )
+        reference_rows = [
+            ("Nordväst (median)", [refs.get(y, {}).get("region_median") for y in years]),
+            ("Stockholms län", [refs.get(y, {}).get("county_value") for y in years]),
+            ("Riket", [refs.get(y, {}).get("nation_value") for y in years]),
+        ]
+        unit = kpi["unit"] or ""
+        out.append(
+            dict(
+                **kpi,
+                generated=generated,
+                members=members,
+                references=reference_rows,
+                better={"higher": "högre är bättre", "lower": "lägre är bättre"}.get(
+                    kpi["direction"], "ingen riktning"
+                ),
+                chart=charts.trend_lines(
+                    years,
+                    {mm["name"]: [c and c["value"] for c in mm["cells"]] for mm in members},
+                    dict(reference_rows),
+                    "",
+                    unit,
+                ),
+            )
+        )
+    return Section(
+        available=bool(out),
+        missing="" if out else "Inga av de valda indikatorerna har värden.",
+        data=dict(years=years, kpis=out, not_found=missing, generated=any_generated),
+    )

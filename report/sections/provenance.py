@@ -1,0 +1,70 @@
+"""Om underlaget: where the figures come from, when they were loaded, and the warnings."""
+
+from __future__ import annotations
+
+from report.base import GENERATED_NOTICE, Marts, Section
+
+
+def provenance_section(m: Marts) -> Section:
+    d: dict = {
+        "published_at": m.one("select published_at from main.publication") if m.has("main.publication") else None
+    }
+    if m.has("raw.landing_files"):
+        d["scb"] = m.rows("""select table_id, kind, source_mode, count(*) as answers, max(fetched_at) as fetched_at,
+                                    max(loaded_at) as loaded_at
+                             from raw.landing_files group by all order by table_id, kind""")
+    if m.has("raw.kolada_answers"):
+        d["kolada"] = m.rows("""select entity, kind, source_mode, count(*) as answers, max(fetched_at) as fetched_at,
+                                       max(loaded_at) as loaded_at
+                                from raw.kolada_answers group by all order by kind desc, entity""")
+    if m.has("raw.kolada_load_runs"):
+        d["kolada_run"] = (m.rows("select * from raw.kolada_load_runs order by loaded_at desc limit 1") or [None])[0]
+    if m.has("raw.record_files"):
+        d["records"] = m.rows("""select file_name, record_type, status, rows_loaded, rows_quarantined, loaded_at
+                                 from raw.record_files order by loaded_at, file_name""")
+    if m.has("raw.records_quarantine"):
+        d["quarantine"] = m.rows("""select file_name, row_number, field, problem from raw.records_quarantine
+                                    order by quarantined_at desc, file_name, row_number limit 25""")
+        d["quarantine_total"] = m.one("select count(*) from raw.records_quarantine")
+    if m.has("marts.rpt_population_reconciliation"):
+        cols = m.columns("marts.rpt_population_reconciliation")
+        if "differs_from_scb" in cols:
+            d["reconciliation"] = m.rows(
+                "select * from marts.rpt_population_reconciliation where differs_from_scb "
+                "order by reference_date, municipality_code"
+            )
+    d["oj_generated"] = bool(
+        m.has("marts.fct_oj_results") and m.one("select bool_or(is_generated) from marts.fct_oj_results")
+    )
+    d["warnings"] = _warnings(m, d)
+    return Section(data=d)
+
+
+def _warnings(m: Marts, d: dict) -> list[str]:
+    w = []
+    modes = {r["source_mode"] for r in d.get("scb", [])}
+    if modes - {"live"}:
+        w.append(
+            "SCB-befolkningen kommer från den medföljande ögonblicksbilden ("
+            + ", ".join(sorted(modes))
+            + "), inte från ett färskt API-anrop; snapshot-rebuilt betyder SCB:s värden i återskapad form "
+            "(se docs/sources.md)."
+        )
+    if d.get("oj_generated"):
+        w.append(
+            f"ÖJ-värdena i denna rapport är {GENERATED_NOTICE}: de har tagits fram offline "
+            "(scripts/oj_generator.py) och får inte citeras som Öppna jämförelser."
+        )
+    run = d.get("kolada_run")
+    if run and run.get("failed_kpis") not in (None, "{}", "[]", {}, []):
+        w.append(f"Kolada: nyckeltal som inte kunde hämtas vid senaste laddningen: {run['failed_kpis']}.")
+    if d.get("quarantine_total"):
+        w.append(f"{d['quarantine_total']} rad(er) i postfilerna hamnade i karantän och ingår inte (se listan nedan).")
+    if d.get("reconciliation"):
+        w.append(
+            f"{len(d['reconciliation'])} folkmängdsuppgift(er) i egna dokument skiljer sig från SCB; "
+            "lagret använder SCB:s siffror."
+        )
+    if not d.get("published_at"):
+        w.append("Databasen saknar publiceringsstämpel (main.publication).")
+    return w
