@@ -179,7 +179,7 @@ def test_failing_source_fails_the_real_dag_and_published_marts_stay(good_data_di
     )
     output = result.stdout + result.stderr
     assert result.returncode == 1, output[-3000:]
-    assert "extract_population" in output.split("failed:")[1].split(".")[0]
+    assert "population.extract_population" in output.split("failed:")[1].split(". ")[0]
     assert "The published database was not replaced" in output
     assert f"scb: POST {fake_server.url}{DATA}" in output and "invalid JSON" in output
     assert sha(published) == before
