@@ -1,0 +1,72 @@
+"""The house rules of the redesign, checked: dependencies run one way (report/ and expectations/
+import nothing from ingestion/), no import circle, no sys.path edits, no module over 300 lines."""
+
+import ast
+import subprocess
+from pathlib import Path
+
+from ingestion.settings import PROJECT_DIR
+
+PACKAGES = ("ingestion", "report", "expectations", "dags", "benchmarks", "scripts", "tests")
+
+
+def python_files() -> list[Path]:
+    listed = subprocess.run(["git", "ls-files", "*.py"], cwd=PROJECT_DIR, capture_output=True, text=True).stdout
+    return [PROJECT_DIR / p for p in listed.split() if p.split("/")[0] in PACKAGES]
+
+
+def module_name(path: Path) -> str:
+    parts = list(path.relative_to(PROJECT_DIR).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def imports(path: Path) -> set[str]:
+    """Every module this file imports, at module level or inside functions."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found |= {a.name for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            found |= {node.module, *(f"{node.module}.{a.name}" for a in node.names)}
+    return found
+
+
+def graph() -> dict[str, set[str]]:
+    files = {module_name(p): p for p in python_files()}
+    return {name: {i for i in imports(path) if i in files and i != name} for name, path in files.items()}
+
+
+def test_report_and_expectations_import_nothing_from_ingestion():
+    offenders = {m: sorted(i for i in deps if i.startswith("ingestion"))
+                 for m, deps in graph().items() if m.startswith(("report", "expectations"))}  # fmt: skip
+    assert {m: d for m, d in offenders.items() if d} == {}
+
+
+def test_there_is_no_import_circle():
+    g = graph()
+    state: dict[str, int] = {}
+    cycles = []
+
+    def visit(node: str, stack: list[str]) -> None:
+        state[node] = 1
+        for dep in sorted(g[node]):
+            if state.get(dep) == 1:
+                cycles.append(stack[stack.index(dep) :] + [dep])
+            elif dep not in state:
+                visit(dep, [*stack, dep])
+        state[node] = 2
+
+    for node in sorted(g):
+        if node not in state:
+            visit(node, [node])
+    # a package importing its own submodule (ingestion.scb → ingestion.scb.client) is not a circle
+    assert [c for c in cycles if not all(c[0].startswith(x) or x.startswith(c[0]) for x in c)] == []
+
+
+def test_no_sys_path_edits_and_no_module_over_300_lines():
+    edits = [str(p.relative_to(PROJECT_DIR)) for p in python_files()
+             if "sys.path" in p.read_text(encoding="utf-8") and p.name != "test_layout.py"]  # fmt: skip
+    assert edits == []
+    long = {str(p.relative_to(PROJECT_DIR)): n for p in python_files()
+            if (n := len(p.read_text(encoding="utf-8").splitlines())) > 300}  # fmt: skip
+    assert long == {}
