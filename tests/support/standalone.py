@@ -20,7 +20,7 @@ import requests
 # loopback calls never go through a proxy (the benchmarks set HTTP(S)_PROXY to prove the load is offline)
 http = requests.Session()
 http.trust_env = False
-PROJECT_DIR = Path(__file__).resolve().parent.parent
+PROJECT_DIR = Path(__file__).resolve().parents[2]  # tests/support/ → the checkout
 
 
 class StandaloneError(RuntimeError):
