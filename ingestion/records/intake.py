@@ -10,6 +10,7 @@ import logging
 import shutil
 from dataclasses import replace
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 
@@ -29,6 +30,13 @@ create table if not exists raw.record_files (
 create table if not exists raw.records_quarantine (
     file_sha256 varchar, file_name varchar, record_type varchar, row_number integer,
     field varchar, problem varchar, raw_row varchar, quarantined_at timestamptz);
+-- the quarantine as it stands now: lines of a file that a later taken-in file of the same name
+-- replaced (the corrected file sent again) no longer count; the quality gate warns on these
+create or replace view raw.records_quarantine_current as
+select q.* from raw.records_quarantine q
+where not exists (
+    select 1 from raw.record_files f
+    where f.file_name = q.file_name and f.loaded_at > q.quarantined_at);
 """
 
 
@@ -36,8 +44,8 @@ def record_files(settings: Settings) -> list[Path]:
     """The bundled records/ files first, then the inbox, each in name order: this is also the
     load order, and a later loaded file wins per natural key (see docs/records.md)."""
     files = []
-    for folder in (settings.records_dir, settings.inbox):
-        if folder.is_dir():
+    for folder in (settings.records, settings.inbox):
+        if folder is not None and folder.is_dir():
             files += sorted(p for p in folder.iterdir() if _is_record_file(folder, p))
     return files
 
@@ -85,9 +93,9 @@ def load_records(settings: Settings) -> dict[str, dict]:
 
     Good rows are appended to raw.records_<type> (all files' rows are kept; staging picks the
     newest loaded row per natural key). Each bad row gets one line in raw.records_quarantine
-    and in the readable report data/reports/intake_<date>.txt. The original file is kept
-    unchanged under landing/records, named by its SHA-256; a file already loaded (same
-    SHA-256) is not loaded again."""
+    and in the readable report <inbox>/rapporter/intag_<date>.txt (also in data/reports/).
+    The original file is kept unchanged under landing/records, named by its SHA-256; a file
+    already loaded (same SHA-256) is not loaded again."""
     fmts = formats(settings.members)
     report: dict[str, dict] = {}
     all_problems: list[tuple[str, Problem]] = []
@@ -177,12 +185,23 @@ def intake_summary(report: dict[str, dict]) -> str:
     return "\n".join(lines)
 
 
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+
+
+def intake_report_paths(settings: Settings, day) -> list[Path]:
+    """Next to the inbox, where staff can read it (production shares only ./inbox), and in the
+    data dir with the warehouse's other reports."""
+    return [
+        settings.inbox / "rapporter" / f"intag_{day.isoformat()}.txt",
+        settings.reports_dir / f"intake_{day.isoformat()}.txt",
+    ]
+
+
 def write_intake_report(settings: Settings, report: dict[str, dict], problems: list[tuple[str, Problem]]) -> Path:
-    """Append this run's outcome to data/reports/intake_<date>.txt, in Swedish for the staff."""
-    settings.reports_dir.mkdir(parents=True, exist_ok=True)
-    stamp = warehouse.now()
-    path = settings.reports_dir / f"intake_{stamp.date().isoformat()}.txt"
-    out = [f"Intag av postfiler {stamp:%Y-%m-%d %H:%M} UTC", ""]
+    """Append this run's outcome, in Swedish and local Stockholm time for the staff, to
+    <inbox>/rapporter/intag_<date>.txt and data/reports/intake_<date>.txt; returns the first."""
+    stamp = warehouse.now().astimezone(STOCKHOLM)
+    out = [f"Intag av postfiler {stamp:%Y-%m-%d %H:%M} (svensk tid)", ""]
     for name, r in report.items():
         if r["status"] == "already loaded":
             continue
@@ -190,12 +209,16 @@ def write_intake_report(settings: Settings, report: dict[str, dict], problems: l
         out.append(f"{name}: {what}, {r['quarantined']} i karantän (SHA-256 {r['sha256'][:12]}…)")
     out += [
         "",
-        "Felaktiga rader (fil, rad, fält: problem). Rätta raden och skicka filen igen; redan "
-        "inlästa rader med samma nyckel ersätts av den nyare filens rad.",
+        "Felaktiga rader (fil, rad, fält: problem). Radnumren är de Excel visar (rubrikraden är "
+        "rad 1). Rätta raden och skicka filen igen; redan inlästa rader med samma nyckel ersätts "
+        "av den nyare filens rad.",
         *([f"  {replace(p, file=shown)}" for shown, p in problems] or ["  inga"]),
         "",
         "",
     ]
-    with path.open("a", encoding="utf-8") as fh:
-        fh.write("\n".join(out))
-    return path
+    paths = intake_report_paths(settings, stamp.date())
+    for path in paths:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("a", encoding="utf-8") as fh:
+            fh.write("\n".join(out))
+    return paths[0]
