@@ -109,4 +109,5 @@ ACTIVITY_MARTS = [
     "fct_events_per_year",
     "fct_staffing",
     "fct_staffing_per_year",
+    "fct_requests_by_municipality",
 ]
