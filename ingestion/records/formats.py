@@ -24,6 +24,7 @@ from ingestion.records.parse import (
     one_of,
 )
 from ingestion.records.vocabulary import (
+    ACTIVITY_TYPES,
     AREAS,
     BUDGET_CATEGORIES,
     BUDGET_SYNONYMS,
@@ -131,21 +132,7 @@ def formats(members: dict[str, str]) -> dict[str, RecordFormat]:
                 Field("år", as_year),
                 Field("datum", as_date, required=False),
                 Field("aktivitet", as_text),
-                Field(
-                    "aktivitetstyp",
-                    one_of(
-                        "föreläsning",
-                        "seminarium",
-                        "workshop",
-                        "utbildning",
-                        "nätverksträff",
-                        "konferens",
-                        "möte",
-                        "analysstöd",
-                        "implementeringsstöd",
-                        "övrigt",
-                    ),
-                ),
+                Field("aktivitetstyp", one_of(*ACTIVITY_TYPES)),
                 Field("mål", goal),
                 Field("område", area, required=False),
                 Field("linje", line, required=False),

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 
 from ingestion import warehouse
-from ingestion.errors import RecordFileError
+from ingestion.errors import ConfigError, RecordFileError
 from ingestion.records.formats import format_for, formats
 from ingestion.records.parse import RECORD_SUFFIXES, Problem, as_stored_text, sha256_of, validate
 from ingestion.settings import Settings
@@ -65,6 +65,7 @@ def _record_tables(con, fmts) -> None:
     # record_files predates status/original_path: add them to an older work database too
     con.execute("alter table raw.record_files add column if not exists status varchar")
     con.execute("alter table raw.record_files add column if not exists original_path varchar")
+    con.execute("alter table raw.record_files add column if not exists region_name varchar")
     for fmt in fmts.values():
         # every value is kept as text (ISO dates, '.' decimals); staging casts. A stable schema
         # lets rows of every file of a type sit in one table, whatever the file's content.
@@ -74,6 +75,20 @@ def _record_tables(con, fmts) -> None:
         )
         for f in fmt.fields:
             con.execute(f'alter table raw.records_{fmt.name} add column if not exists "{f.name}" varchar')
+
+
+def _refuse_another_regions_records(con, settings: Settings) -> None:
+    """The raw record tables keep every file ever taken in: a data dir that holds another
+    region's files would feed that region's fee decisions and activities into this one's marts."""
+    region = settings.region.region.name
+    other = con.execute(
+        "select distinct region_name from raw.record_files where region_name <> ? order by 1", [region]
+    ).fetchall()
+    if other:
+        raise ConfigError(
+            f"records: {settings.work_db} holds record files of the region {other[0][0]!r}, not "
+            f"{region!r} ({settings.region_config}): give each region a data dir of its own (FOU_DATA_DIR)"
+        )
 
 
 def _already_taken(con, sha: str, record_type: str | None) -> bool:
@@ -105,6 +120,7 @@ def load_records(settings: Settings) -> dict[str, dict]:
     with warehouse.connect(settings.work_db) as con:
         con.execute(SCHEMA)
         _record_tables(con, fmts)
+        _refuse_another_regions_records(con, settings)
         for path in record_files(settings):
             shown = f"{path.parent.name}/{path.name}"
             fmt = format_for(path.name, fmts)
@@ -146,9 +162,20 @@ def load_records(settings: Settings) -> dict[str, dict]:
             status = "rejected" if good is None else "loaded"
             con.execute(
                 "insert or replace into raw.record_files (sha256, file_name, record_type, kept_at, "
-                "rows_loaded, rows_quarantined, loaded_at, status, original_path) "
-                "values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [sha, path.name, record_type, str(kept), n_good, len(problems), loaded_at, status, str(path)],
+                "rows_loaded, rows_quarantined, loaded_at, status, original_path, region_name) "
+                "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    sha,
+                    path.name,
+                    record_type,
+                    str(kept),
+                    n_good,
+                    len(problems),
+                    loaded_at,
+                    status,
+                    str(path),
+                    settings.region.region.name,
+                ],  # fmt: skip
             )
             con.commit()
             report[shown] = {
