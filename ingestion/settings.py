@@ -50,6 +50,9 @@ class Region(_Strict):
     name: str
     county_code: str
     members: dict[str, str]
+    # the region's own record files (fee parameters, requests, …), relative to the config file;
+    # None = a region without bundled records: its marts of records are empty, never another's
+    records_dir: Path | None = None
 
     @field_validator("county_code", mode="before")
     @classmethod
@@ -163,7 +166,7 @@ class Settings(BaseSettings):
     source_mode: SourceMode = SourceMode.auto
     region_config: Path = CONFIG_DIR / "region.yml"
     kpi_config: Path = CONFIG_DIR / "oj_kpis.yml"
-    records_dir: Path = PROJECT_DIR / "records"
+    records_dir: Path | None = None  # overrides region.records_dir of the region config
     inbox_dir: Path | None = None  # default <data_dir>/inbox (see docs/records.md)
     scb_base_url: str = "https://statistikdatabasen.scb.se/api/v2"
     kolada_base_url: str = "https://api.kolada.se/v3"
@@ -182,6 +185,15 @@ class Settings(BaseSettings):
     @property
     def landing_dir(self) -> Path:
         return self.data_dir / "landing"
+
+    @property
+    def records(self) -> Path | None:
+        """The region's bundled record files: FOU_RECORDS_DIR, else region.records_dir resolved
+        against the config file's folder (so a copied config brings its own records)."""
+        if self.records_dir is not None:
+            return self.records_dir
+        own = self.region.region.records_dir
+        return None if own is None else (self.region_config.parent / own).resolve()
 
     @property
     def inbox(self) -> Path:

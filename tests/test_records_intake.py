@@ -129,7 +129,7 @@ def test_excel_in_the_inbox(s):
 
 
 def test_bundled_and_inbox_files_are_both_taken_in(settings):
-    assert settings.records_dir == PROJECT_DIR / "records" and settings.inbox == settings.data_dir / "inbox"
+    assert settings.records == PROJECT_DIR / "records" and settings.inbox == settings.data_dir / "inbox"
     report = intake.load_records(settings)
     bundled = {f"records/{p.name}" for p in (PROJECT_DIR / "records").glob("*.csv")}
     assert set(report) == bundled

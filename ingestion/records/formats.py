@@ -6,6 +6,8 @@ within one file a key may appear once; across files the newest loaded file wins 
 
 from __future__ import annotations
 
+import unicodedata
+
 from ingestion.records.parse import (
     Field,
     RecordFormat,
@@ -22,6 +24,7 @@ from ingestion.records.parse import (
     one_of,
 )
 from ingestion.records.vocabulary import (
+    ACTIVITY_TYPES,
     AREAS,
     BUDGET_CATEGORIES,
     BUDGET_SYNONYMS,
@@ -129,21 +132,7 @@ def formats(members: dict[str, str]) -> dict[str, RecordFormat]:
                 Field("år", as_year),
                 Field("datum", as_date, required=False),
                 Field("aktivitet", as_text),
-                Field(
-                    "aktivitetstyp",
-                    one_of(
-                        "föreläsning",
-                        "seminarium",
-                        "workshop",
-                        "utbildning",
-                        "nätverksträff",
-                        "konferens",
-                        "möte",
-                        "analysstöd",
-                        "implementeringsstöd",
-                        "övrigt",
-                    ),
-                ),
+                Field("aktivitetstyp", one_of(*ACTIVITY_TYPES)),
                 Field("mål", goal),
                 Field("område", area, required=False),
                 Field("linje", line, required=False),
@@ -278,12 +267,13 @@ def formats(members: dict[str, str]) -> dict[str, RecordFormat]:
 
 
 def format_for(file_name: str, fmts: dict[str, RecordFormat]) -> RecordFormat | None:
-    """The format a file belongs to, by the start of its name (longest match wins)."""
-    name = file_name.casefold()
+    """The format a file belongs to, by the start of its name (longest match wins). The name is
+    NFC-normalised first: a Mac writes "förfrågningar" with a combining ring (NFD)."""
+    name = unicodedata.normalize("NFC", file_name).casefold()
     matches = [
         (len(prefix), fmt)
         for fmt in fmts.values()
         for prefix in (fmt.name, *fmt.aliases)
-        if name.startswith(prefix.casefold())
+        if name.startswith(unicodedata.normalize("NFC", prefix).casefold())
     ]
     return max(matches, key=lambda m: m[0])[1] if matches else None

@@ -10,11 +10,12 @@ import logging
 import shutil
 from dataclasses import replace
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 
 from ingestion import warehouse
-from ingestion.errors import RecordFileError
+from ingestion.errors import ConfigError, RecordFileError
 from ingestion.records.formats import format_for, formats
 from ingestion.records.parse import RECORD_SUFFIXES, Problem, as_stored_text, sha256_of, validate
 from ingestion.settings import Settings
@@ -29,6 +30,13 @@ create table if not exists raw.record_files (
 create table if not exists raw.records_quarantine (
     file_sha256 varchar, file_name varchar, record_type varchar, row_number integer,
     field varchar, problem varchar, raw_row varchar, quarantined_at timestamptz);
+-- the quarantine as it stands now: lines of a file that a later taken-in file of the same name
+-- replaced (the corrected file sent again) no longer count; the quality gate warns on these
+create or replace view raw.records_quarantine_current as
+select q.* from raw.records_quarantine q
+where not exists (
+    select 1 from raw.record_files f
+    where f.file_name = q.file_name and f.loaded_at > q.quarantined_at);
 """
 
 
@@ -36,8 +44,8 @@ def record_files(settings: Settings) -> list[Path]:
     """The bundled records/ files first, then the inbox, each in name order: this is also the
     load order, and a later loaded file wins per natural key (see docs/records.md)."""
     files = []
-    for folder in (settings.records_dir, settings.inbox):
-        if folder.is_dir():
+    for folder in (settings.records, settings.inbox):
+        if folder is not None and folder.is_dir():
             files += sorted(p for p in folder.iterdir() if _is_record_file(folder, p))
     return files
 
@@ -57,6 +65,7 @@ def _record_tables(con, fmts) -> None:
     # record_files predates status/original_path: add them to an older work database too
     con.execute("alter table raw.record_files add column if not exists status varchar")
     con.execute("alter table raw.record_files add column if not exists original_path varchar")
+    con.execute("alter table raw.record_files add column if not exists region_name varchar")
     for fmt in fmts.values():
         # every value is kept as text (ISO dates, '.' decimals); staging casts. A stable schema
         # lets rows of every file of a type sit in one table, whatever the file's content.
@@ -66,6 +75,20 @@ def _record_tables(con, fmts) -> None:
         )
         for f in fmt.fields:
             con.execute(f'alter table raw.records_{fmt.name} add column if not exists "{f.name}" varchar')
+
+
+def _refuse_another_regions_records(con, settings: Settings) -> None:
+    """The raw record tables keep every file ever taken in: a data dir that holds another
+    region's files would feed that region's fee decisions and activities into this one's marts."""
+    region = settings.region.region.name
+    other = con.execute(
+        "select distinct region_name from raw.record_files where region_name <> ? order by 1", [region]
+    ).fetchall()
+    if other:
+        raise ConfigError(
+            f"records: {settings.work_db} holds record files of the region {other[0][0]!r}, not "
+            f"{region!r} ({settings.region_config}): give each region a data dir of its own (FOU_DATA_DIR)"
+        )
 
 
 def _already_taken(con, sha: str, record_type: str | None) -> bool:
@@ -85,9 +108,9 @@ def load_records(settings: Settings) -> dict[str, dict]:
 
     Good rows are appended to raw.records_<type> (all files' rows are kept; staging picks the
     newest loaded row per natural key). Each bad row gets one line in raw.records_quarantine
-    and in the readable report data/reports/intake_<date>.txt. The original file is kept
-    unchanged under landing/records, named by its SHA-256; a file already loaded (same
-    SHA-256) is not loaded again."""
+    and in the readable report <inbox>/rapporter/intag_<date>.txt (also in data/reports/).
+    The original file is kept unchanged under landing/records, named by its SHA-256; a file
+    already loaded (same SHA-256) is not loaded again."""
     fmts = formats(settings.members)
     report: dict[str, dict] = {}
     all_problems: list[tuple[str, Problem]] = []
@@ -97,6 +120,7 @@ def load_records(settings: Settings) -> dict[str, dict]:
     with warehouse.connect(settings.work_db) as con:
         con.execute(SCHEMA)
         _record_tables(con, fmts)
+        _refuse_another_regions_records(con, settings)
         for path in record_files(settings):
             shown = f"{path.parent.name}/{path.name}"
             fmt = format_for(path.name, fmts)
@@ -138,9 +162,20 @@ def load_records(settings: Settings) -> dict[str, dict]:
             status = "rejected" if good is None else "loaded"
             con.execute(
                 "insert or replace into raw.record_files (sha256, file_name, record_type, kept_at, "
-                "rows_loaded, rows_quarantined, loaded_at, status, original_path) "
-                "values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [sha, path.name, record_type, str(kept), n_good, len(problems), loaded_at, status, str(path)],
+                "rows_loaded, rows_quarantined, loaded_at, status, original_path, region_name) "
+                "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    sha,
+                    path.name,
+                    record_type,
+                    str(kept),
+                    n_good,
+                    len(problems),
+                    loaded_at,
+                    status,
+                    str(path),
+                    settings.region.region.name,
+                ],  # fmt: skip
             )
             con.commit()
             report[shown] = {
@@ -177,12 +212,23 @@ def intake_summary(report: dict[str, dict]) -> str:
     return "\n".join(lines)
 
 
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+
+
+def intake_report_paths(settings: Settings, day) -> list[Path]:
+    """Next to the inbox, where staff can read it (production shares only ./inbox), and in the
+    data dir with the warehouse's other reports."""
+    return [
+        settings.inbox / "rapporter" / f"intag_{day.isoformat()}.txt",
+        settings.reports_dir / f"intake_{day.isoformat()}.txt",
+    ]
+
+
 def write_intake_report(settings: Settings, report: dict[str, dict], problems: list[tuple[str, Problem]]) -> Path:
-    """Append this run's outcome to data/reports/intake_<date>.txt, in Swedish for the staff."""
-    settings.reports_dir.mkdir(parents=True, exist_ok=True)
-    stamp = warehouse.now()
-    path = settings.reports_dir / f"intake_{stamp.date().isoformat()}.txt"
-    out = [f"Intag av postfiler {stamp:%Y-%m-%d %H:%M} UTC", ""]
+    """Append this run's outcome, in Swedish and local Stockholm time for the staff, to
+    <inbox>/rapporter/intag_<date>.txt and data/reports/intake_<date>.txt; returns the first."""
+    stamp = warehouse.now().astimezone(STOCKHOLM)
+    out = [f"Intag av postfiler {stamp:%Y-%m-%d %H:%M} (svensk tid)", ""]
     for name, r in report.items():
         if r["status"] == "already loaded":
             continue
@@ -190,12 +236,16 @@ def write_intake_report(settings: Settings, report: dict[str, dict], problems: l
         out.append(f"{name}: {what}, {r['quarantined']} i karantän (SHA-256 {r['sha256'][:12]}…)")
     out += [
         "",
-        "Felaktiga rader (fil, rad, fält: problem). Rätta raden och skicka filen igen; redan "
-        "inlästa rader med samma nyckel ersätts av den nyare filens rad.",
+        "Felaktiga rader (fil, rad, fält: problem). Radnumren är de Excel visar (rubrikraden är "
+        "rad 1). Rätta raden och skicka filen igen; redan inlästa rader med samma nyckel ersätts "
+        "av den nyare filens rad.",
         *([f"  {replace(p, file=shown)}" for shown, p in problems] or ["  inga"]),
         "",
         "",
     ]
-    with path.open("a", encoding="utf-8") as fh:
-        fh.write("\n".join(out))
-    return path
+    paths = intake_report_paths(settings, stamp.date())
+    for path in paths:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("a", encoding="utf-8") as fh:
+            fh.write("\n".join(out))
+    return paths[0]

@@ -4,10 +4,10 @@ field(s) and the problem. Problem texts are Swedish: the staff who fill in the f
 
 from __future__ import annotations
 
-import csv
+import difflib
 import hashlib
-import io
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -18,50 +18,9 @@ import pandas as pd
 from babel.numbers import NumberFormatError, parse_decimal
 
 from ingestion.errors import RecordFileError
+from ingestion.records.read import RECORD_SUFFIXES, read_rows
 
-EXCEL_SUFFIXES = (".xlsx", ".xlsm")
-RECORD_SUFFIXES = (".csv", ".txt", *EXCEL_SUFFIXES)
-
-
-def decode(raw: bytes) -> str:
-    """UTF-8 (with or without BOM), else cp1252, the encoding of Swedish Excel's CSV export."""
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return raw.decode("cp1252")
-
-
-def _clean(value) -> str:
-    if value is None or (isinstance(value, float) and value != value):  # None or NaN
-        return ""
-    return str(value).strip()
-
-
-def read_rows(path: Path) -> list[dict[str, str]]:
-    """All cells as text, keyed by lower-cased header; Excel or CSV with ; or , separators.
-    Lines starting with # are comments; wholly empty rows are skipped."""
-    if path.suffix.lower() in EXCEL_SUFFIXES:
-        try:
-            frame = pd.read_excel(path, dtype=str, keep_default_na=False, header=None)
-        except Exception as exc:  # a corrupt workbook: openpyxl raises many kinds
-            raise RecordFileError(f"{path.name}: Excel-filen går inte att läsa ({exc})") from exc
-        table = [[_clean(v) for v in row] for row in frame.itertuples(index=False)]
-    else:
-        text = decode(path.read_bytes())
-        lines = [ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
-        if not lines:
-            raise RecordFileError(f"{path.name}: filen är tom")
-        # the separator is the one the header uses most (; from Swedish Excel, else , or tab);
-        # quoting is Excel's: "" inside a quoted cell is one quote
-        delimiter = max(";,\t", key=lines[0].count)
-        table = [[_clean(v) for v in row] for row in csv.reader(io.StringIO("\n".join(lines)), delimiter=delimiter)]
-    table = [r for r in table if any(r) and not r[0].startswith("#")]
-    if not table:
-        raise RecordFileError(f"{path.name}: filen är tom")
-    header = [h.lower() for h in table[0]]
-    if len(table) == 1:
-        raise RecordFileError(f"{path.name}: filen har rubrikrad men inga rader")
-    return [{h: (row[i] if i < len(row) else "") for i, h in enumerate(header) if h} for row in table[1:]]
+__all__ = ["RECORD_SUFFIXES", "read_rows"]  # re-exported: intake reads the suffixes here
 
 
 # --- field parsers: each takes the cell text and returns a value or raises ValueError -------
@@ -126,21 +85,32 @@ def as_bool(text: str) -> bool:
     raise ValueError(f"{text!r} är varken ja eller nej")
 
 
+def _plain(text: str) -> str:
+    """Lower case without accents or extra spaces: 'Pågående ' → 'pagaende' (for suggestions)."""
+    decomposed = unicodedata.normalize("NFD", re.sub(r"\s+", " ", text.strip()).casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
 def one_of(*allowed: str, synonyms: dict[str, str] | None = None) -> Callable[[str], str]:
-    """A value from a fixed list, case-insensitive; synonyms map other spellings onto it."""
+    """A value from a fixed list, case-insensitive; synonyms map other spellings onto it. An
+    unknown value gets the closest allowed one as a suggestion (accents and case ignored)."""
     mapping = {a.casefold(): a for a in allowed} | {k.casefold(): v for k, v in (synonyms or {}).items()}
+    plain = {_plain(k): v for k, v in mapping.items()}
 
     def parse(text: str) -> str:
-        value = mapping.get(re.sub(r"\s+", " ", text.strip()).casefold())
-        if value is None:
-            raise ValueError(f"{text!r} är inte ett tillåtet värde (tillåtna: {', '.join(allowed)})")
-        return value
+        value = mapping.get(unicodedata.normalize("NFC", re.sub(r"\s+", " ", text.strip())).casefold())
+        if value is not None:
+            return value
+        close = difflib.get_close_matches(_plain(text), plain, n=1, cutoff=0.6)
+        if close:
+            raise ValueError(f"okänt värde {text!r}: menade du {plain[close[0]]!r}? (tillåtna: {', '.join(allowed)})")
+        raise ValueError(f"{text!r} är inte ett tillåtet värde (tillåtna: {', '.join(allowed)})")
 
     return parse
 
 
 def normalise_name(name: str) -> str:
-    name = re.sub(r"\s+(kommun|stad)$", "", name.strip(), flags=re.I)
+    name = re.sub(r"\s+(kommun|stad)$", "", unicodedata.normalize("NFC", name).strip(), flags=re.I)
     return re.sub(r"[\s-]+", " ", name).casefold()
 
 
@@ -187,6 +157,9 @@ def municipality_list_parser(members: dict[str, str]) -> Callable[[str], str]:
     return parse
 
 
+UNSAVED_FORMULA = "cellen innehåller en formel vars värde inte har sparats: öppna och spara filen i Excel"
+
+
 @dataclass
 class Field:
     name: str
@@ -222,17 +195,21 @@ def validate(path: Path, fmt: RecordFormat) -> tuple[pd.DataFrame, list[Problem]
     """Parse every row; a row with any problem is left out and reported once (all its
     problems on one line). Raises RecordFileError when the file as a whole is unusable."""
     rows = read_rows(path)
-    missing = [f.name for f in fmt.fields if f.required and f.name not in rows[0]]
+    missing = [f.name for f in fmt.fields if f.required and f.name not in rows[0].cells]
     if missing:
         raise RecordFileError(
             f"{path.name}: kolumn saknas: {', '.join(missing)} "
             f"(formatet {fmt.name} har kolumnerna {';'.join(f.name for f in fmt.fields)})"
         )
     good, problems, seen = [], [], {}
-    for number, row in enumerate(rows, start=2):
-        parsed, row_problems = {}, []
+    for line in rows:
+        number, row, parsed, row_problems = line.number, line.cells, {}, []
         for f in fmt.fields:
             text = row.get(f.name, "")
+            if f.name in line.formulas:
+                row_problems.append((f.name, f"{UNSAVED_FORMULA} (formeln: {line.formulas[f.name]})"))
+                parsed[f.name] = None
+                continue
             if not text:
                 if f.required:
                     row_problems.append((f.name, "är tomt men måste fyllas i"))
@@ -250,7 +227,7 @@ def validate(path: Path, fmt: RecordFormat) -> tuple[pd.DataFrame, list[Problem]
                 row_problems.append(("+".join(fmt.key), f"samma nyckel som rad {seen[key]} (dubblettrad)"))
             seen.setdefault(key, number)
         if row_problems:
-            raw = ";".join(f"{k}={v}" for k, v in row.items())
+            raw = ";".join(f"{k}={line.formulas.get(k, v)}" for k, v in row.items())
             problems.append(
                 Problem(
                     path.name,

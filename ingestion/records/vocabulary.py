@@ -17,6 +17,18 @@ AREAS = (
     "övergripande",
     "olika verksamheter",
 )
+ACTIVITY_TYPES = (
+    "föreläsning",
+    "seminarium",
+    "workshop",
+    "utbildning",
+    "nätverksträff",
+    "konferens",
+    "möte",
+    "analysstöd",
+    "implementeringsstöd",
+    "övrigt",
+)
 LINES = ("första linjen", "andra linjen")
 LINE_SYNONYMS = {
     "första": "första linjen",
