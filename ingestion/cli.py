@@ -208,13 +208,19 @@ def report(
 def sql(
     command: str = typer.Option(None, "--command", "-c", help="run this statement and exit"),
     data_dir: Path = typer.Option(None, help="data dir whose published database is opened (default ./data)"),
+    allow_local_files: Path = typer.Option(None, help="let SQL read (and COPY into) files in this folder"),
+    plain_shell: bool = typer.Option(False, "--plain", help="the plain shell even in a terminal"),
 ) -> None:
-    """Open a read-only SQL shell on the published warehouse (statements end with ;)."""
+    """SQL on the published warehouse, read-only: Harlequin in a terminal, plain output for -c
+    and piped SQL (statements end with ;)."""
     from ingestion import shell
 
     if data_dir:
         os.environ["FOU_DATA_DIR"] = str(data_dir.resolve())
-    raise typer.Exit(shell.run(published(Settings()), command))
+    db = published(Settings())
+    if command is None and not plain_shell and sys.stdin.isatty() and sys.stdout.isatty():
+        shell.open_harlequin(db, allow_local_files)
+    raise typer.Exit(shell.run(db, command, allow_dir=allow_local_files))
 
 
 @app.command()
