@@ -231,7 +231,10 @@ def docs() -> None:
     settings = Settings()
     dbt.run(settings, "docs", "generate")
     target = settings.data_dir / "dbt_target"
-    console.print(f"dbt docs in {target}; browse them with: python -m http.server -d {target} 8080", soft_wrap=True)
+    console.print(
+        f"dbt docs in {target}; browse them with: python -m http.server -d {target} 8081 (8080 is Airflow)",
+        soft_wrap=True,
+    )
 
 
 def main() -> None:
