@@ -13,12 +13,12 @@ $(UV):
 	.tools/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 
 $(VENV)/.synced: $(UV) pyproject.toml uv.lock
-	$(UV) sync --frozen --compile-bytecode --python $(PYTHON)
+	$(UV) sync --quiet --frozen --compile-bytecode --python $(PYTHON)
 	touch $@
 
 ## run: the monthly load on the bundled snapshot (offline), into ./data
 run: $(VENV)/.synced
-	FOU_SOURCE_MODE=$${FOU_SOURCE_MODE:-snapshot} $(VENV)/bin/fou run
+	$(VENV)/bin/fou run $(RUN_ARGS)
 
 ## test: lint and format check (ruff), then the whole test suite
 test: $(VENV)/.synced

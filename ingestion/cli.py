@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import time
+from contextlib import nullcontext
 from datetime import datetime
 from pathlib import Path
 
@@ -15,16 +16,19 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from ingestion import console as out
 from ingestion.errors import FouError
+from ingestion.lock import load_lock
 from ingestion.settings import PROJECT_DIR, Settings, SourceMode
 from report import fmt
 
 app = typer.Typer(add_completion=False, help="FoU Nordväst data warehouse.", pretty_exceptions_enable=False)
-console = Console(width=110)
+console = Console(width=110 if sys.stdout.isatty() else 200)
 
 
-def airflow_env(airflow_home: Path) -> None:
-    """Local Airflow: SQLite metadata in airflow_home, this project's dags/, no examples."""
+def airflow_env(airflow_home: Path, log_file: Path | None = None) -> None:
+    """Local Airflow: SQLite metadata in airflow_home, this project's dags/, no examples.
+    Called under the load lock: two migrations of one new SQLite file would collide."""
     # absolute: dbt runs in the warehouse folder (ingestion/pipeline.py) and a relative SQLite
     # path would then point elsewhere
     os.environ.setdefault("AIRFLOW_HOME", str(airflow_home.resolve()))
@@ -33,13 +37,21 @@ def airflow_env(airflow_home: Path) -> None:
     os.environ.setdefault("AIRFLOW__CORE__UNIT_TEST_MODE", "False")
     os.environ.setdefault("AIRFLOW__LOGGING__LOGGING_LEVEL", "WARNING")
     if not (Path(os.environ["AIRFLOW_HOME"]) / "airflow.db").exists():
-        subprocess.run([sys.executable, "-m", "airflow", "db", "migrate"], check=True, stdout=subprocess.DEVNULL)
+        with open(log_file or os.devnull, "a", encoding="utf-8") as out:
+            subprocess.run([sys.executable, "-m", "airflow", "db", "migrate"], check=True, stdout=out, stderr=out)
 
 
 def plain(text: str) -> str:
     """The report's Swedish formats (report/fmt.py) with plain spaces instead of no-break
     spaces, which terminals and copy-paste handle better."""
     return text.replace(fmt.NBSP, " ")
+
+
+def published(settings: Settings) -> Path:
+    """The published database, or a one-line error saying how to make it."""
+    if not settings.published_db.exists():
+        raise FouError(f"no published database at {settings.published_db}: run the monthly load first (make run)")
+    return settings.published_db
 
 
 def print_fees(db: Path, fee_year: int | None = None) -> None:
@@ -53,6 +65,9 @@ def print_fees(db: Path, fee_year: int | None = None) -> None:
             "from marts.fct_fees where fee_year = ? order by municipality_name",
             [year],
         ).fetchall()
+        if not rows:
+            years = [y for (y,) in con.execute("select distinct fee_year from marts.fct_fees order by 1").fetchall()]
+            raise FouError(f"no fee decided for {year} in {db}; fee years: {', '.join(map(str, years)) or 'none'}")
         total = con.execute(
             "select region_basis_population, fee_total_kr, region_population_growth_pct "
             "from marts.fct_fee_totals where fee_year = ?",
@@ -86,57 +101,88 @@ def print_fees(db: Path, fee_year: int | None = None) -> None:
 
 @app.command()
 def run(
-    mode: SourceMode = typer.Option(None, help="live, snapshot or auto (default: FOU_SOURCE_MODE, else auto)"),
+    mode: SourceMode = typer.Option(None, help="live, snapshot or auto (default: FOU_SOURCE_MODE, else snapshot)"),
     data_dir: Path = typer.Option(None, help="where landing, warehouse and logs go (default ./data)"),
     logical_date: datetime = typer.Option(
         None, formats=["%Y-%m-%d"], help="run as the load of this date (backfill); default now"
     ),
+    wait: float = typer.Option(0, help="seconds to wait for another load of the same data dir (default: refuse)"),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="show Airflow's and dbt's output"),
 ) -> None:
     """Run the monthly load DAG once, now, in this process (Airflow's dag.test)."""
-    if mode:
-        os.environ["FOU_SOURCE_MODE"] = mode.value
+    # local runs fail fast: no task retries unless asked for (the deployed DAG keeps 2), and the
+    # same default mode as `make run`: the bundled snapshot, offline
+    os.environ.setdefault("FOU_TASK_RETRIES", "0")
+    os.environ["FOU_SOURCE_MODE"] = mode.value if mode else os.environ.get("FOU_SOURCE_MODE") or "snapshot"
     if data_dir:
         os.environ["FOU_DATA_DIR"] = str(data_dir.resolve())
     settings = Settings()
     settings.validate_config()  # a wrong config/*.yml stops here, in a second, before Airflow starts
-    airflow_env(settings.data_dir / "airflow")
-    started = time.perf_counter()
+    with load_lock(settings.data_dir, wait=wait):
+        log_file = out.quiet_logging(settings, verbose)
+        airflow_env(settings.data_dir / "airflow", log_file)
+        dag_run, elapsed, before = _run_dag(settings, logical_date, log_file)
+    _summarise(settings, dag_run, elapsed, before, log_file)
+
+
+def _run_dag(settings: Settings, logical_date: datetime | None, log_file: Path | None):
     from airflow.dag_processing.dagbag import DagBag
 
+    started = time.perf_counter()
+    before = out.published_mtime(settings)
     bag = DagBag(str(PROJECT_DIR / "dags"))
     if bag.import_errors:
         console.print(bag.import_errors)
         raise typer.Exit(1)
     tz = pendulum.timezone("Europe/Stockholm")
     when = {"logical_date": pendulum.instance(logical_date, tz=tz)} if logical_date else {}
-    dag_run = bag.get_dag("monthly_load").test(**when)
+    status = f"monthly_load ({settings.source_mode.value}) running; log: {log_file}" if log_file else "running"
+    with out.captured(log_file) as live, live.status(status) if live.is_terminal else nullcontext():
+        dag_run = bag.get_dag("monthly_load").test(**when)
+    return dag_run, time.perf_counter() - started, before
+
+
+def _summarise(settings: Settings, dag_run, elapsed: float, before: float | None, log_file: Path | None) -> None:
     state = str(getattr(dag_run, "state", "unknown"))
-    elapsed = time.perf_counter() - started
+    for line in out.task_lines(dag_run, before, settings):
+        console.print(line, soft_wrap=True, highlight=False)
+    if settings.source_mode is SourceMode.auto:
+        fell_back = out.fallbacks(settings, dag_run)
+        console.print(f"Fell back to the snapshot: {', '.join(fell_back) or 'none (all live)'}", soft_wrap=True)
+    if log_file:
+        console.print(f"Log: {log_file}", soft_wrap=True, highlight=False)
     if "success" not in state:
         task_states = {ti.task_id: str(ti.state) for ti in dag_run.get_task_instances()}
         failed = sorted(t for t, st in task_states.items() if st.endswith("failed") and "upstream" not in st)
         published = "success" in task_states.get("publish", "")
         console.print(
-            f"[red]monthly_load ended in state {state} after {elapsed:.0f} s; failed: "
-            f"{', '.join(failed) or 'none'}. "
+            f"monthly_load ended in state {state} after {elapsed:.0f} s; failed: {', '.join(failed) or 'none'}. "
             + (
                 "The load was published; only a step after publishing failed."
                 if published
                 else "The published database was not replaced."
-            )
-            + "[/red]",
+            ),
             soft_wrap=True,
+            style="red",
+            highlight=False,
         )
         raise typer.Exit(1)
-    console.print(f"monthly_load succeeded in {elapsed:.0f} s (source mode: {settings.source_mode.value})")
-    console.print(f"Published warehouse (open read-only): {settings.published_db}", soft_wrap=True)
+    console.print(
+        f"monthly_load succeeded in {elapsed:.0f} s (source mode: {settings.source_mode.value})", highlight=False
+    )
+    console.print(f"Published warehouse (open read-only): {settings.published_db}", soft_wrap=True, highlight=False)
+    for f in out.report_files(dag_run):
+        console.print(f"Report: {f}", soft_wrap=True, highlight=False)
+    intake = out.intake_report(dag_run)
+    if intake:
+        console.print(f"Intake report: {intake}", soft_wrap=True, highlight=False)
     print_fees(settings.published_db)
 
 
 @app.command()
 def fees(year: int = typer.Argument(None, help="fee year; default the latest invoiced year")) -> None:
     """Print the fee table of a year from the published warehouse."""
-    print_fees(Settings().published_db, year)
+    print_fees(published(Settings()), year)
 
 
 @app.command()
@@ -162,13 +208,19 @@ def report(
 def sql(
     command: str = typer.Option(None, "--command", "-c", help="run this statement and exit"),
     data_dir: Path = typer.Option(None, help="data dir whose published database is opened (default ./data)"),
+    allow_local_files: Path = typer.Option(None, help="let SQL read (and COPY into) files in this folder"),
+    plain_shell: bool = typer.Option(False, "--plain", help="the plain shell even in a terminal"),
 ) -> None:
-    """Open a read-only SQL shell on the published warehouse (statements end with ;)."""
+    """SQL on the published warehouse, read-only: Harlequin in a terminal, plain output for -c
+    and piped SQL (statements end with ;)."""
     from ingestion import shell
 
     if data_dir:
         os.environ["FOU_DATA_DIR"] = str(data_dir.resolve())
-    raise typer.Exit(shell.run(Settings().published_db, command))
+    db = published(Settings())
+    if command is None and not plain_shell and sys.stdin.isatty() and sys.stdout.isatty():
+        shell.open_harlequin(db, allow_local_files)
+    raise typer.Exit(shell.run(db, command, allow_dir=allow_local_files))
 
 
 @app.command()
@@ -179,7 +231,10 @@ def docs() -> None:
     settings = Settings()
     dbt.run(settings, "docs", "generate")
     target = settings.data_dir / "dbt_target"
-    console.print(f"dbt docs in {target}; browse them with: python -m http.server -d {target} 8080", soft_wrap=True)
+    console.print(
+        f"dbt docs in {target}; browse them with: python -m http.server -d {target} 8081 (8080 is Airflow)",
+        soft_wrap=True,
+    )
 
 
 def main() -> None:

@@ -3,6 +3,7 @@ typed models once and validated at start (a wrong file fails in a second, not in
 
 from __future__ import annotations
 
+import os
 import re
 from enum import Enum
 from functools import cached_property
@@ -15,7 +16,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from ingestion.errors import ConfigError
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
+# the checkout; an image with the project installed non-editable sets FOU_PROJECT_DIR to where
+# it copied dbt_project/, config/, records/ and dags/ (the package itself is in site-packages)
+PROJECT_DIR = Path(os.environ.get("FOU_PROJECT_DIR") or Path(__file__).resolve().parent.parent)
 SNAPSHOT_DIR = PROJECT_DIR / "ingestion" / "snapshots"
 DBT_PROJECT_DIR = PROJECT_DIR / "dbt_project"
 CONFIG_DIR = PROJECT_DIR / "config"

@@ -1,4 +1,11 @@
-"""A small SQL shell on the published warehouse, read-only.
+"""The analysts' SQL on the published warehouse, read-only and sealed.
+
+In a terminal `fou sql` opens Harlequin (completion, history, a results grid, the catalog) on
+the published file; `-c` and piped SQL get this plain shell, for scripts. Both run with DuckDB's
+external access disabled and the configuration locked (SEAL), so ATTACH of another file, COPY
+TO, EXPORT DATABASE, INSTALL/LOAD of extensions and reading local files are refused: a
+read-only connection alone still lets `ATTACH 'work.duckdb' (READ_WRITE)` change the database
+the next load publishes. `--allow-local-files DIR` lets an analyst read (and COPY into) DIR.
 
 The DuckDB CLI on PyPI (duckdb-cli) lags the Python package, and a file written by a newer
 DuckDB may not open in an older CLI, so the shell is the same duckdb the warehouse is built
@@ -26,10 +33,42 @@ HELP = """Skriv SQL och avsluta med ; (flera rader går bra). Databasen är skri
 MAX_ROWS = 200
 
 
-def connect(db: Path) -> duckdb.DuckDBPyConnection:
+def seal(allow_dir: Path | None = None) -> list[str]:
+    """The statements that seal a connection; allowed_directories must come before the seal."""
+    sealed = ["SET enable_external_access = false", "SET lock_configuration = true"]
+    if allow_dir is None:
+        return sealed
+    folder = str(allow_dir.resolve()).replace("'", "''")
+    return [f"SET allowed_directories = ['{folder}/']", *sealed]
+
+
+def connect(db: Path, allow_dir: Path | None = None) -> duckdb.DuckDBPyConnection:
     if not db.exists():
         raise FileNotFoundError(f"{db} finns inte: kör först den månatliga laddningen (make run)")
-    return duckdb.connect(str(db), read_only=True)
+    con = duckdb.connect(str(db), read_only=True)
+    for statement in seal(allow_dir):
+        con.execute(statement)
+    return con
+
+
+def harlequin_command(db: Path, init: Path) -> list[str]:
+    """Harlequin on the published file, read-only, with the init script that seals it."""
+    exe = Path(sys.executable).with_name("harlequin")
+    return [str(exe), "--adapter", "duckdb", "--read-only", "--init-path", str(init), str(db)]
+
+
+def open_harlequin(db: Path, allow_dir: Path | None = None) -> None:
+    """Replace this process with Harlequin (never returns)."""
+    import os
+    import tempfile
+
+    if not db.exists():
+        raise FileNotFoundError(f"{db} finns inte: kör först den månatliga laddningen (make run)")
+    fd, init = tempfile.mkstemp(prefix="fou_sql_", suffix=".sql")
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(";\n".join(seal(allow_dir)) + ";\n")
+    cmd = harlequin_command(db, Path(init))
+    os.execv(cmd[0], cmd)
 
 
 def show(con: duckdb.DuckDBPyConnection, sql: str, out: TextIO) -> bool:
@@ -86,10 +125,16 @@ def dot_command(con: duckdb.DuckDBPyConnection, line: str, out: TextIO) -> bool:
     return True
 
 
-def run(db: Path, command: str | None = None, stdin: TextIO = sys.stdin, out: TextIO = sys.stdout) -> int:
+def run(
+    db: Path,
+    command: str | None = None,
+    stdin: TextIO = sys.stdin,
+    out: TextIO = sys.stdout,
+    allow_dir: Path | None = None,
+) -> int:
     """Interactive when stdin is a terminal; otherwise reads statements from stdin (or -c).
-    Returns 1 if any statement failed, so scripts notice a refused write."""
-    con = connect(db)
+    A failed statement does not end the session; returns 1 if any failed, so scripts notice."""
+    con = connect(db, allow_dir)
     ok = True
     try:
         if command is not None:

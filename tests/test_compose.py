@@ -42,7 +42,8 @@ def test_postgres_metadata_and_local_executor_by_default():
 def test_volumes_for_warehouse_inbox_logs_and_read_only_analysts():
     mounts = SERVICES["airflow-scheduler"]["volumes"]
     targets = {m.split(":")[1] for m in mounts}
-    assert {"/opt/fou/data", "/opt/fou/data/inbox", "/opt/airflow/logs", "/opt/fou/dags"} <= targets
+    # only data: the code is installed in the image (issue 13 item 8)
+    assert targets == {"/opt/fou/data", "/opt/fou/data/inbox", "/opt/airflow/logs"}
     assert "warehouse" in COMPOSE["volumes"] and "postgres-db-volume" in COMPOSE["volumes"]
     analyst = SERVICES["analyst"]["volumes"]
     assert "warehouse:/opt/fou/data:ro" in analyst
@@ -62,3 +63,9 @@ def test_no_secret_is_committed():
     assert example["POSTGRES_PASSWORD"] == example["AIRFLOW__CORE__FERNET_KEY"] == ""
     tracked = subprocess.run(["git", "ls-files"], cwd=PROJECT_DIR, capture_output=True, text=True).stdout.split()
     assert ".env" not in tracked and ".env" in (PROJECT_DIR / ".gitignore").read_text().split()
+
+
+def test_the_image_installs_the_project_non_editable():
+    dockerfile = (PROJECT_DIR / "Dockerfile").read_text(encoding="utf-8")
+    assert "pip install --no-cache-dir --no-deps /opt/fou" in dockerfile and " -e " not in dockerfile
+    assert "ENV FOU_PROJECT_DIR=/opt/fou" in dockerfile

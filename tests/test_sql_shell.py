@@ -2,6 +2,7 @@
 
 import io
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -110,3 +111,76 @@ def test_cli_command_is_read_only_too(published):
         timeout=120,
     )
     assert result.returncode == 0 and "2" in result.stdout
+
+
+SEALED = [
+    "attach '{work}' as w (read_write); create table w.main.x (i int);",
+    "copy (select 1) to '{tmp}/out.csv';",
+    "export database '{tmp}/export';",
+    "install httpfs;",
+    "load httpfs;",
+    "select * from read_csv('{csv}');",
+    "set enable_external_access = true;",
+]
+
+
+@pytest.fixture
+def sealed_case(published, tmp_path):
+    data, db = published
+    work = db.with_name("work.duckdb")
+    with duckdb.connect(str(work)) as con:
+        con.execute("create table t as select 1 as i")
+    csv = tmp_path / "local.csv"
+    csv.write_text("a\n1\n", encoding="utf-8")
+    return {"db": db, "data": data, "work": work, "tmp": tmp_path, "csv": csv}
+
+
+def fou_sql(case: dict, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
+    fou = str(Path(sys.executable).with_name("fou"))
+    return subprocess.run(
+        [fou, "sql", "--data-dir", str(case["data"]), *args], input=stdin or "", capture_output=True, text=True
+    )
+
+
+@pytest.mark.parametrize("via", ["-c", "stdin"])
+@pytest.mark.parametrize("statement", SEALED)
+def test_the_shell_cannot_reach_outside_the_published_file(sealed_case, statement, via):
+    """ATTACH read-write, COPY TO, EXPORT, INSTALL, LOAD, local files: refused, nothing written."""
+    sql = statement.format(**{k: str(v) for k, v in sealed_case.items()})
+    res = fou_sql(sealed_case, "-c", sql) if via == "-c" else fou_sql(sealed_case, stdin=sql + "\nselect 42 as a;\n")
+    assert res.returncode == 1
+    assert re.search(r"Permission Error: .*disabled (by|through) configuration|configuration has been lock", res.stdout)
+    assert not (sealed_case["tmp"] / "out.csv").exists() and not (sealed_case["tmp"] / "export").exists()
+    with duckdb.connect(str(sealed_case["work"]), read_only=True) as con:
+        assert con.execute("select count(*) from information_schema.tables").fetchone()[0] == 1
+    if via == "stdin":  # a failed statement does not end the session
+        assert "42" in res.stdout
+
+
+def test_allow_local_files_reads_that_folder_only(sealed_case):
+    ok = fou_sql(
+        sealed_case, "--allow-local-files", str(sealed_case["tmp"]), "-c", f"select sum(a) from '{sealed_case['csv']}'"
+    )
+    assert ok.returncode == 0 and "1" in ok.stdout
+    refused = fou_sql(
+        sealed_case, "--allow-local-files", str(sealed_case["tmp"]), "-c", "select * from read_csv('/etc/passwd')"
+    )
+    assert refused.returncode == 1 and "disabled by configuration" in refused.stdout
+    write = fou_sql(sealed_case, "--allow-local-files", str(sealed_case["tmp"]), "-c", "create table marts.x (i int)")
+    assert write.returncode == 1 and "read-only" in write.stdout
+
+
+def test_a_terminal_gets_harlequin_read_only_and_sealed(tmp_path):
+    init = tmp_path / "init.sql"
+    cmd = sql_shell.harlequin_command(Path("/w/fou_nordvast.duckdb"), init)
+    assert Path(cmd[0]).name == "harlequin" and Path(cmd[0]).exists()
+    assert cmd[1:] == ["--adapter", "duckdb", "--read-only", "--init-path", str(init), "/w/fou_nordvast.duckdb"]
+    assert sql_shell.seal() == ["SET enable_external_access = false", "SET lock_configuration = true"]
+
+
+def test_no_published_database_is_one_line(tmp_path):
+    fou = str(Path(sys.executable).with_name("fou"))
+    res = subprocess.run([fou, "sql", "--data-dir", str(tmp_path), "-c", "select 1"], capture_output=True, text=True)
+    assert res.returncode == 1
+    db = tmp_path / "warehouse" / "fou_nordvast.duckdb"
+    assert res.stderr.strip() == f"fou: no published database at {db}: run the monthly load first (make run)"

@@ -1,0 +1,173 @@
+"""What `fou run` tells the person running the load: one line per task (duration and what it
+did, from the task's XCom return value) and a final summary. The detail (dbt's per-model lines,
+Airflow's and structlog's warnings) goes to <data_dir>/logs/run_<time>.log instead, unless
+--verbose. Kept apart from cli.py so the wording of a run is in one place."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+from rich.console import Console
+
+from ingestion.settings import Settings
+
+DONE = {"success": "ok", "skipped": "skipped", "failed": "FAILED", "upstream_failed": "not run"}
+
+
+def quiet_logging(settings: Settings, verbose: bool) -> Path | None:
+    """Send Python logging (Airflow, dbt, GX) to a log file; dbt's per-model lines too
+    (DBT_QUIET keeps dbtRunner's console output to errors, DBT_LOG_PATH moves its file log)."""
+    if verbose:
+        return None
+    logs = settings.data_dir / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    path = logs / f"run_{datetime.now():%Y%m%d_%H%M%S}.log"
+    os.environ.setdefault("DBT_QUIET", "true")
+    os.environ.setdefault("DBT_USE_COLORS", "false")
+    os.environ.setdefault("DBT_LOG_PATH", str(logs))
+    os.environ.setdefault("NO_COLOR", "1")
+    handler = logging.FileHandler(path, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    for h in list(root.handlers):
+        root.removeHandler(h)
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    return path
+
+
+def _what(task: str, value: Any) -> str:
+    """A few words on what a task did, from its return value."""
+    if value is None:
+        return ""
+    if task.endswith("extract_population") or task.endswith("extract_oj"):
+        return f"{len(value)} answer(s) landed"
+    if task.endswith("load_population"):
+        return f"{value} row(s) loaded"
+    if task.endswith("load_oj"):
+        failed = value.get("failed_kpis") or []
+        return (
+            f"{value.get('values_loaded', 0)} value(s) of {value.get('kpis_loaded', 0)}/"
+            f"{value.get('kpis_requested', 0)} KPIs ({value.get('source_mode')})"
+            + (f"; failed: {', '.join(map(str, failed))}" if failed else "")
+        )
+    if task.endswith("load_records"):
+        loaded = sum(r.get("loaded", 0) for r in value.values())
+        quarantined = sum(r.get("quarantined", 0) for r in value.values())
+        new = sum(r.get("status") != "already loaded" for r in value.values())
+        return f"{len(value)} file(s), {new} new: {loaded} row(s) loaded, {quarantined} quarantined"
+    if task == "dbt_build":
+        return "marts built and tested" if value else "nothing changed, later steps skipped"
+    if task == "quality_gate":
+        if value.get("skipped") is True:
+            return "passed on the same inputs before, not rerun"
+        return (
+            f"{value.get('expectations', 0)} expectation(s): {len(value.get('errors', []))} failed, "
+            f"{len(value.get('warnings', []))} warned"
+        )
+    if task == "build_report":
+        return f"{len(value)} file(s)"
+    return ""
+
+
+def task_lines(dag_run, published_before: float | None, settings: Settings) -> list[str]:
+    """One line per task instance, in the order they started."""
+    tis = sorted(dag_run.get_task_instances(), key=lambda t: (t.start_date is None, t.start_date or 0))
+    lines = []
+    for ti in tis:
+        state = str(ti.state).rsplit(".", 1)[-1]
+        secs = (ti.end_date - ti.start_date).total_seconds() if ti.start_date and ti.end_date else 0
+        what = ""
+        if state == "success":
+            value = ti.xcom_pull(task_ids=ti.task_id)
+            what = _what(ti.task_id, value)
+            if ti.task_id == "publish":
+                what = "unchanged, not republished" if published_before == _mtime(settings) else "published"
+        lines.append(f"  {ti.task_id:<32} {DONE.get(state, state):<8} {secs:6.1f} s  {what}".rstrip())
+    return lines
+
+
+def _mtime(settings: Settings) -> float | None:
+    try:
+        return settings.published_db.stat().st_mtime
+    except OSError:
+        return None
+
+
+def published_mtime(settings: Settings) -> float | None:
+    """Read before the run, so the summary can tell a new publication from an unchanged one."""
+    return _mtime(settings)
+
+
+def fallbacks(settings: Settings, dag_run) -> list[str]:
+    """Sources whose answers of this run came from the snapshot although live was asked for
+    (source mode auto): Kolada from load_oj's return value, SCB from the provenance of the
+    answers extract_population landed (raw.landing_files.source_mode)."""
+    out = []
+    values = {ti.task_id: ti.xcom_pull(task_ids=ti.task_id) for ti in dag_run.get_task_instances()}
+    landed = values.get("population.extract_population") or []
+    if landed and settings.work_db.exists():
+        try:
+            with duckdb.connect(str(settings.work_db), read_only=True) as con:
+                modes = con.execute(
+                    "select distinct source_mode from raw.landing_files where list_contains(?, path)", [landed]
+                ).fetchall()
+            if any(m != "live" for (m,) in modes):
+                out.append("SCB")
+        except duckdb.Error:
+            pass
+    oj = values.get("oj.load_oj") or {}
+    if oj.get("source_mode") and oj["source_mode"] != "live":
+        out.append("Kolada")
+    return out
+
+
+def report_files(dag_run) -> list[str]:
+    for ti in dag_run.get_task_instances():
+        if ti.task_id == "build_report" and str(ti.state).endswith("success"):
+            return list(ti.xcom_pull(task_ids=ti.task_id) or [])
+    return []
+
+
+def intake_report(dag_run) -> str | None:
+    for ti in dag_run.get_task_instances():
+        if ti.task_id.endswith("load_records") and str(ti.state).endswith("success"):
+            for r in (ti.xcom_pull(task_ids=ti.task_id) or {}).values():
+                if r.get("report"):
+                    return r["report"]
+    return None
+
+
+@contextmanager
+def captured(log_file: Path | None) -> Iterator[Console]:
+    """While the DAG runs, whatever Airflow, structlog and dbt print goes to the log file (at the
+    file-descriptor level, so nothing escapes); yields a console on the real terminal for the
+    progress indicator. Without a log file (--verbose) nothing is redirected."""
+    if log_file is None:
+        yield Console()
+        return
+    sys.stdout.flush()
+    sys.stderr.flush()
+    saved = os.dup(1), os.dup(2)
+    terminal = os.fdopen(os.dup(1), "w", encoding="utf-8", closefd=True)
+    with open(log_file, "a", encoding="utf-8") as log:
+        os.dup2(log.fileno(), 1)
+        os.dup2(log.fileno(), 2)
+        try:
+            yield Console(file=terminal)
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os.dup2(saved[0], 1)
+            os.dup2(saved[1], 2)
+            for fd in saved:
+                os.close(fd)
+            terminal.close()
