@@ -206,3 +206,17 @@ def test_the_same_answers_again_are_not_reloaded_and_a_changed_one_is(settings):
     assert not changed.get("unchanged") and changed["values_loaded"] == before[0][0]
     with duckdb.connect(str(settings.work_db), read_only=True) as con:
         assert con.execute("select count(*) from raw.kolada_values where value = 12345.5").fetchone()[0] == 1
+
+
+@pytest.mark.parametrize("style", ["relative", "absolute"])
+def test_paging_follows_a_relative_or_absolute_next_url(fake_server, monkeypatch, settings, style):
+    def kpi_pages(call: Call) -> Reply:
+        page = int(call.query["page"][0])
+        rel = f"?page={page + 1}&per_page=5000"
+        nxt = (rel if style == "relative" else f"{fake_server.url}/v3/kpi{rel}") if page < 3 else None
+        return Reply(200, {"count": 1, "values": [{"id": f"N{page}", "title": "t"}], "next_url": nxt})
+
+    fake_server.route("GET", "/v3/kpi", kpi_pages)
+    pages = kolada_client.KoladaClient(live_settings(fake_server, monkeypatch)).metadata("kpi")
+    assert [p.json()["values"][0]["id"] for p in pages] == ["N1", "N2", "N3"]
+    assert [c.query["page"] for c in fake_server.calls_to("/v3/kpi")] == [["1"], ["2"], ["3"]]

@@ -74,7 +74,8 @@ def test_real_values_parse_unchanged():
             {"kpi": v["kpi"], "municipality": v["municipality_id"], "period": v["year"], "values": []},
         )
         obj["values"].append({"gender": v["gender"], "count": v["count"], "status": v["status"], "value": v["value"]})
-    rows = kolada_load.value_rows({"values": list(objects.values())})
+    rows, quarantined = kolada_load.value_rows({"values": list(objects.values())})
+    assert quarantined == []  # every real value is a JSON number or null
     assert len(rows) == len(real) == 63
     first = next(r for r in rows if r["municipality_id"] == "0180" and r["period"] == 2000)
     assert first["value"] == 31.32959689 and first["gender"] == "T" and first["status"] == ""
@@ -82,7 +83,7 @@ def test_real_values_parse_unchanged():
 
 
 def test_null_values_stay_null_and_deleted_flag_is_read():
-    rows = kolada_load.value_rows(
+    rows, quarantined = kolada_load.value_rows(
         {
             "values": [
                 {
@@ -97,6 +98,7 @@ def test_null_values_stay_null_and_deleted_flag_is_read():
             ]
         }
     )
+    assert quarantined == []  # null is no value, not a bad value
     assert rows[0]["value"] is None and rows[0]["period"] == 2024
     assert rows[1]["value"] == 0.0 and rows[1]["is_deleted"] is True
 

@@ -139,3 +139,17 @@ def test_example_query_in_docs_runs_as_written(mart):
         "value_provenance",
     } <= set(cols)
     assert all(r[cols.index("value_provenance")] == "generated" for r in result)
+
+
+def test_freshness_and_status_columns_reach_the_mart(mart):
+    """Offline nothing failed: no row is stale, and every row with a value says when it was fetched."""
+    con, report = mart
+    assert report["stale_kpis"] == {} and report["quarantined_values"] == []
+    stale, no_stamp, reasons = con.execute(
+        "select count(*) filter (is_stale), count(*) filter (value is not null and refreshed_at is null), "
+        "count(stale_reason) from marts.fct_oj_results"
+    ).fetchone()
+    assert (stale, no_stamp, reasons) == (0, 0, 0)
+    assert {"status", "refreshed_at", "is_stale", "stale_reason"} <= {
+        r[0] for r in con.execute("describe marts.fct_oj_results").fetchall()
+    }

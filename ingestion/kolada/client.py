@@ -5,7 +5,8 @@ came from, and reference-data/kolada/README.md):
 - data:      GET /v3/data/kpi/{kpis}/municipality/{ids}/year/{years}?page=1&per_page=5000
 - metadata:  GET /v3/kpi, /v3/municipality, /v3/municipality_groups (same paging)
 - every answer is {"count", "values", "next_url", "previous_url"}; a page holds at most
-  5 000 values and `next_url` (absolute) points at the next page, empty or absent on the last.
+  5 000 values and `next_url` (absolute, or relative to the page) points at the next page,
+  empty or absent on the last.
 - a path segment takes at most 25 ids; more is an error, so every segment is cut in 25s.
 - data objects: {kpi, municipality, period, values: [{gender T|K|M, count, status, value}]}.
 
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import logging
 from itertools import product
+from urllib.parse import urljoin
 
 from ingestion.errors import SourceError
 from ingestion.http import HttpClient, Response
@@ -63,7 +65,8 @@ class KoladaClient:
                 raise SourceError(f"kolada: GET {r.url} answered without a values list: {r.body[:200]!r}")
             out.append(r)
             seen.add(r.url)
-            url, params = body.get("next_url") or None, None
+            # next_url may be absolute or relative ("?page=2"): resolve it against the page's own URL
+            url, params = (urljoin(r.url, body["next_url"]) if body.get("next_url") else None), None
             if url and (url in seen or len(out) >= MAX_PAGES):
                 raise SourceError(f"kolada: paging of {path} does not end (next_url {url})")
         return out

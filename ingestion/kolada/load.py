@@ -20,6 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from ingestion import warehouse
+from ingestion.kolada.values import QUARANTINE_SCHEMA, value_rows
 from ingestion.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -48,6 +49,9 @@ create table if not exists raw.kolada_answers (
 create table if not exists raw.kolada_load_runs (
     loaded_at timestamptz, source_mode varchar, kpis_requested integer, kpis_loaded integer,
     values_loaded integer, failed_kpis json, skipped_generated_kpis json);
+alter table raw.kolada_values add column if not exists is_stale boolean default false;
+alter table raw.kolada_values add column if not exists stale_reason varchar;
+alter table raw.kolada_load_runs add column if not exists quarantined_values integer;
 """
 
 KPI_COLUMNS = [
@@ -66,28 +70,6 @@ KPI_COLUMNS = [
 ]
 
 
-def value_rows(body: dict) -> list[dict]:
-    """v3 data objects to one row per gender. A value the API gives as null stays null
-    (no value, not zero); `isdeleted` appears only in answers asked with from_date."""
-    rows = []
-    for obj in body["values"]:
-        for v in obj.get("values") or []:
-            value = v.get("value")
-            rows.append(
-                {
-                    "kpi": obj["kpi"],
-                    "municipality_id": str(obj["municipality"]),
-                    "period": int(obj["period"]),
-                    "gender": v["gender"],
-                    "count": v.get("count"),
-                    "status": v.get("status") or "",
-                    "value": None if value is None else float(value),
-                    "is_deleted": bool(v.get("isdeleted", False)),
-                }
-            )
-    return rows
-
-
 def kpi_rows(body: dict) -> list[dict]:
     return [{c: k.get(c) for c in KPI_COLUMNS} for k in body["values"]]
 
@@ -104,7 +86,12 @@ def group_rows(body: dict) -> list[dict]:
     ]
 
 
-PARSERS = {"kpi": kpi_rows, "municipality": municipality_rows, "municipality_groups": group_rows, "data": value_rows}
+PARSERS = {
+    "kpi": kpi_rows,
+    "municipality": municipality_rows,
+    "municipality_groups": group_rows,
+    "data": lambda body: value_rows(body)[0],
+}
 TABLES = {
     "kpi": "kolada_kpis",
     "municipality": "kolada_municipalities",
@@ -153,14 +140,21 @@ def load(settings: Settings, landed: list[str]) -> dict:
             "failed_kpis": [],
             "kept_real_kpis": [],
             "generated": manifest["source_mode"] != "live",
+            "stale_kpis": {},
+            "quarantined_values": [],
             "unchanged": True,
         }
     frames: dict[str, list[pd.DataFrame]] = {e: [] for e in PARSERS}
-    answers = []
+    answers, quarantined = [], []
     for path, meta in metas.items():
         entity = path.parent.name
         body = json.loads(path.read_bytes().decode("utf-8-sig"))
-        rows = PARSERS[entity](body)
+        if entity == "data":
+            rows, bad = value_rows(body)
+            where = {"url": meta["url"], "sha256": meta["sha256"], "fetched_at": pd.Timestamp(meta["fetched_at"])}
+            quarantined += [{"source": "kolada", **b, **where} for b in bad]
+        else:
+            rows = PARSERS[entity](body)
         if rows:
             df = _frame(entity, rows)
             df["source_mode"], df["is_generated"] = meta["source_mode"], meta["source_mode"] == "generated"
@@ -175,7 +169,7 @@ def load(settings: Settings, landed: list[str]) -> dict:
     values_loaded = 0
     warehouse.load_config(settings)  # region membership, which the ÖJ models join
     with warehouse.connect(settings.work_db) as con:
-        con.execute(SCHEMA)
+        con.execute(SCHEMA + QUARANTINE_SCHEMA)
         con.begin()
         con.execute("create or replace table raw.oj_kpi_config as select * from config")
         for entity in ("kpi", "municipality", "municipality_groups"):
@@ -200,11 +194,13 @@ def load(settings: Settings, landed: list[str]) -> dict:
             con.execute("insert into raw.kolada_values by name select * from values")
             values_loaded = len(values)
         now = warehouse.now()
+        stale = _mark_stale(con, manifest["failed"])
+        _quarantine(con, quarantined, replace, now)
         for a in answers:  # an answer already recorded (same SHA-256) is not recorded twice
             if not con.execute("select 1 from raw.kolada_answers where sha256 = ?", [a[0]]).fetchone():
                 con.execute("insert into raw.kolada_answers values (?, ?, ?, ?, ?, ?, ?, ?)", [*a, now])
         con.execute(
-            "insert into raw.kolada_load_runs values (?, ?, ?, ?, ?, ?, ?)",
+            "insert into raw.kolada_load_runs values (?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 now,
                 manifest["source_mode"],
@@ -213,6 +209,7 @@ def load(settings: Settings, landed: list[str]) -> dict:
                 values_loaded,
                 json.dumps(manifest["failed"], ensure_ascii=False),
                 json.dumps(skipped),
+                len(quarantined),
             ],
         )
         con.commit()
@@ -224,7 +221,17 @@ def load(settings: Settings, landed: list[str]) -> dict:
         "failed_kpis": sorted(manifest["failed"]),
         "kept_real_kpis": skipped,
         "generated": manifest["source_mode"] != "live",
+        "stale_kpis": stale,
+        "quarantined_values": [
+            f"{q['kpi']} {q['municipality_id']} {q['period']} {q['gender']}: {q['reason']}" for q in quarantined
+        ],
     }
+    if quarantined:
+        log.error(
+            "KOLADA LOAD: %s value(s) quarantined in raw.kolada_quarantine: %s",
+            len(quarantined),
+            report["quarantined_values"][:5],
+        )
     if manifest["failed"]:
         log.error(
             "KOLADA LOAD: %s KPI(s) failed and keep their earlier values: %s",
@@ -233,6 +240,32 @@ def load(settings: Settings, landed: list[str]) -> dict:
         )
     log.info("KOLADA LOAD: %s", report)
     return report
+
+
+def _mark_stale(con, failed: dict[str, str]) -> dict[str, str]:
+    """The KPIs whose fetch failed keep their earlier rows, now marked stale with the reason;
+    returns {KPI: reason} for those that have earlier values (the others have none to keep)."""
+    if not failed:
+        return {}
+    kept = {
+        r[0]
+        for r in con.execute(
+            "select distinct kpi from raw.kolada_values where list_contains(?, kpi)", [list(failed)]
+        ).fetchall()
+    }
+    for kpi in sorted(kept):
+        con.execute("update raw.kolada_values set is_stale = true, stale_reason = ? where kpi = ?", [failed[kpi], kpi])
+    return {k: failed[k] for k in sorted(kept)}
+
+
+def _quarantine(con, rows: list[dict], replaced: list[str], now) -> None:
+    """Quarantined values of the KPIs loaded now replace their earlier quarantine rows."""
+    if replaced:
+        con.execute("delete from raw.kolada_quarantine where list_contains(?, kpi)", [replaced])
+    rows = [r for r in rows if r["kpi"] in replaced]
+    if rows:
+        bad = pd.DataFrame(rows).assign(quarantined_at=now)
+        con.execute("insert into raw.kolada_quarantine by name select * from bad")
 
 
 def _already_loaded(settings: Settings, metas: dict[Path, dict]) -> bool:
@@ -253,6 +286,9 @@ def _already_loaded(settings: Settings, metas: dict[Path, dict]) -> bool:
         ).fetchone()[0]
         if known != len(shas):
             return False
+        has_stale = "is_stale" in {c[0] for c in con.execute("describe raw.kolada_values").fetchall()}
+        if not has_stale or con.execute("select 1 from raw.kolada_values where is_stale limit 1").fetchone():
+            return False  # stale rows of an earlier failed run: this run's answers refresh them
         for entity, table in TABLES.items():
             held = {r[0] for r in con.execute(f"select distinct sha256 from raw.{table}").fetchall()}
             if not held or not held <= run.get(entity, set()):

@@ -14,7 +14,9 @@ values_k as (
     join config c using (kpi_id)
 ),
 slices as (  -- KPI × year × sex with data; provenance of the slice for rows without a value
-    select kpi_id, year, sex, bool_or(is_generated) as slice_is_generated
+    select
+        kpi_id, year, sex, bool_or(is_generated) as slice_is_generated,
+        bool_or(is_stale) as slice_is_stale, max(stale_reason) as slice_stale_reason
     from values_k
     group by all
 )
@@ -27,7 +29,11 @@ select
     mem.municipality_code is not null          as is_region_member,
     c.direction,
     v.value,
-    coalesce(v.is_generated, s.slice_is_generated) as is_generated
+    v.status,
+    coalesce(v.is_generated, s.slice_is_generated) as is_generated,
+    v.refreshed_at,
+    coalesce(v.is_stale, s.slice_is_stale)     as is_stale,
+    coalesce(v.stale_reason, s.slice_stale_reason) as stale_reason
 from slices s
 join config c using (kpi_id)
 cross join municipalities m

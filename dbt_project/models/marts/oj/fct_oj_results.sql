@@ -64,7 +64,11 @@ select
     r.quartile_colour,
     r.municipalities_with_value,
     case when r.is_generated then 'generated' else 'kolada' end as value_provenance,
-    r.is_generated
+    r.is_generated,
+    r.status,
+    r.refreshed_at,
+    r.is_stale,
+    r.stale_reason
 from ranked r
 join kpis k using (kpi_id)
 left join region g using (kpi_id, year, sex)

@@ -19,7 +19,11 @@ renamed as (
         source_mode,
         is_generated,
         sha256                                as answer_sha256,
-        fetched_at
+        fetched_at,
+        -- freshness: when the value was last fetched; stale when a later fetch of its KPI failed
+        fetched_at                            as refreshed_at,
+        coalesce(is_stale, false)             as is_stale,
+        stale_reason
     from source
     where not coalesce(is_deleted, false)
 )
