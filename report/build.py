@@ -28,7 +28,9 @@ def gather(con: duckdb.DuckDBPyConnection, year: int, on: date | None = None) ->
     m = Marts(con)
     fee_year = year
     if on is not None:  # the fee of the meeting's year, once decided
-        fee_year = m.one("select max(fee_year) from marts.fct_fees where fee_year <= ?", [on.year]) or year
+        fee_year = (
+            m.one("select max(fee_year) from marts.fct_fees where is_invoiced and fee_year <= ?", [on.year]) or year
+        )
     on = on or date(year + 1, 2, 1)
     return dict(
         year=year,

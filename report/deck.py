@@ -59,17 +59,17 @@ class Deck:
             for c, v in enumerate(values):
                 cell = t.cell(r, c)
                 cell.text = "" if v is None else str(v)
-                para = cell.text_frame.paragraphs[0]
-                para.font.size = Pt(size)
-                para.font.bold = r == 0
                 cell.margin_top = cell.margin_bottom = Cm(0.05)
-                if c > 0:
-                    para.alignment = 3  # right
                 colour = (fills or {}).get((r, c))
                 if colour:
                     cell.fill.solid()
                     cell.fill.fore_color.rgb = RGBColor.from_string(colour.lstrip("#"))
-                    para.font.color.rgb = RGBColor(0x22, 0x22, 0x22)
+                for para in cell.text_frame.paragraphs:
+                    para.font.size, para.font.bold = Pt(size), r == 0
+                    if c > 0 and _numeric(cell.text):
+                        para.alignment = 3  # right: figures line up
+                    if colour:
+                        para.font.color.rgb = RGBColor(0x22, 0x22, 0x22)
             t.rows[r].height = Cm(0.75)
         return shape
 
@@ -101,10 +101,6 @@ class Deck:
         return path
 
 
-def _half(d):
-    return (W - 2 * MARGIN - Cm(1)) / 2
-
-
 def build_deck(c: dict, path: Path) -> Path:
     from report.deck_slides import SLIDES
 
@@ -112,6 +108,12 @@ def build_deck(c: dict, path: Path) -> Path:
     for make in SLIDES:
         make(d, c)
     return d.save(path)
+
+
+def _numeric(text: str) -> bool:
+    """A figure (or the year heading over figures) is right-aligned; words stay left."""
+    t = text.replace("ca ", "").strip()
+    return not t or t[0] in "0123456789+−–" or t in ("uppgift saknas", "utfall saknas")
 
 
 def unknown_or(value, f=fmt.number) -> str:

@@ -4,14 +4,14 @@ each reading only the gathered content (report/build.py gather)."""
 
 from __future__ import annotations
 
-from pptx.util import Cm
+from pptx.util import Cm, Emu
 
 from report import fmt
 from report.deck import MARGIN, UNKNOWN, W, quartile_fill, unknown_or
 
 TOP = Cm(3.0)
 FULL = W - 2 * MARGIN
-HALF = (FULL - Cm(1)) / 2
+HALF = Emu(int((FULL - Cm(1)) / 2))
 RIGHT = MARGIN + HALF + Cm(1)
 MONTHS = "jan feb mars april maj juni juli aug sep okt nov dec".split()
 
@@ -111,7 +111,7 @@ def communication(d, c):
     co, ev = c["communication_m"], c["events_m"]
     if co:
         s = d.slide(f"Kommunikation {co['year']}", f"Avser {co['year']}; förändring enligt källan där den anger en")
-        rows = [[f"{r['channel'].capitalize()}, {r['metric']}" + (f" ({r['subject']})" if r["subject"] else ""),
+        rows = [[f"{r['channel'].capitalize()}, {r['metric']}" + (f" ({r['subject'].strip('()')})" if r["subject"] and "hela" not in r["subject"] else ""),
                  ("ca " if r["is_approximate"] else "") + fmt.number(r["value"]),
                  fmt.pct(r["change"], 0, signed=True) + f" {r['change_basis']}" if r["change"] is not None else fmt.DASH]
                 for r in co["rows"]]  # fmt: skip
@@ -120,10 +120,10 @@ def communication(d, c):
         s = d.slide(f"Evenemang {ev['year']}", f"Avser {ev['year']}; medelbetyg i procent av skalans högsta värde")
         rated = ev["rated"][:10]
         d.bars(s, [r["event_name"][:40] for r in rated], {"Medelbetyg (% av max)": [r["mean_rating_pct_of_scale"] for r in rated]},
-               MARGIN, TOP, FULL * 0.6, Cm(13), "Evenemangens betyg", horizontal=True)  # fmt: skip
+               MARGIN, TOP, Emu(int(FULL * 0.6)), Cm(13), "Evenemangens betyg", horizontal=True)  # fmt: skip
         p = ev["per_year"]
         d.text(s, [f"{fmt.number(p['n_events'])} evenemang", f"{fmt.number(p['n_participants'])} deltagare",
-                   f"{fmt.number(p['n_evaluated_events'])} utvärderade"], MARGIN + FULL * 0.62, TOP, FULL * 0.38, Cm(5), size=18)  # fmt: skip
+                   f"{fmt.number(p['n_evaluated_events'])} utvärderade"], Emu(int(MARGIN + FULL * 0.62)), TOP, Emu(int(FULL * 0.38)), Cm(5), size=18)  # fmt: skip
 
 
 def fees(d, c):
@@ -167,15 +167,13 @@ def oj(d, c):
         for i, k in enumerate(kpis[:9], start=1):
             cells = [m["cells"][-1] for m in k["members"]]
             refs = dict(k["references"])
-            rows.append([k["kpi_title"][:60], *(fmt.value_in_unit(x and x["value"], k["unit"]) for x in cells),
+            rows.append([k["kpi_title"], *(fmt.value_in_unit(x and x["value"], k["unit"]) for x in cells),
                          fmt.value_in_unit(refs["Stockholms län"][-1], k["unit"]), fmt.value_in_unit(refs["Riket"][-1], k["unit"])])  # fmt: skip
             fills.update({(i, j): quartile_fill(x and x["quartile"]) for j, x in enumerate(cells, start=1)})
-        shape = d.table(
-            s, [h.replace("Upplands ", "Upplands-\n") for h in header], rows, MARGIN, TOP, FULL, size=10, fills=fills
-        )
+        shape = d.table(s, header, rows, MARGIN, TOP, FULL, size=10, fills=fills)
         shape.table.columns[0].width = Cm(8.5)
         for j in range(1, len(header)):
-            shape.table.columns[j].width = int((FULL - Cm(8.5)) / (len(header) - 1))
+            shape.table.columns[j].width = Emu(int((FULL - Cm(8.5)) / (len(header) - 1)))
 
 
 def sheets(d, c):
