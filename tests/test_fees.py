@@ -2,8 +2,6 @@
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from decimal import Decimal
-
 import duckdb
 import pytest
 
