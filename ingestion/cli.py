@@ -187,21 +187,27 @@ def fees(year: int = typer.Argument(None, help="fee year; default the latest inv
 
 @app.command()
 def report(
-    year: int = typer.Option(None, help="report year; default the latest complete year (last year)"),
+    meeting: str = typer.Option(None, help="steering-group meeting YYYY-MM-DD; default the next in config/report.yml"),
+    year: int = typer.Option(None, help="activity year only (the old yearly report, HTML + PDF, no deck)"),
     data_dir: Path = typer.Option(None, help="data dir whose published database is read (default ./data)"),
-    out_dir: Path = typer.Option(None, help="where the HTML and PDF go (default <data dir>/reports)"),
-    pdf: bool = typer.Option(True, help="also write the PDF (--no-pdf: HTML only)"),
+    out_dir: Path = typer.Option(None, help="where the PPTX, HTML and PDF go (default <data dir>/reports)"),
+    pdf: bool = typer.Option(True, help="also write the PDF (--no-pdf: no PDF)"),
 ) -> None:
-    """Build the steering-group report (Swedish, HTML + PDF) from the published warehouse."""
-    from report import latest_complete_year
+    """Build the steering-group deck (PPTX, PDF, HTML) for a meeting from the published warehouse."""
+    from datetime import date
+
+    from report import next_meeting
     from report.build import build
 
     if data_dir:
         os.environ["FOU_DATA_DIR"] = str(data_dir.resolve())
     settings = Settings()
-    year = year or latest_complete_year()
-    html, pdf_path = build(settings.published_db, out_dir or settings.reports_dir, year, pdf=pdf)
-    console.print(f"Rapport {year}: {html}" + (f"\n             {pdf_path}" if pdf_path else ""))
+    on = None if year and not meeting else (date.fromisoformat(meeting) if meeting else next_meeting())
+    year = year or on.year - 1
+    paths = build(settings.published_db, out_dir or settings.reports_dir, year, pdf=pdf, on=on)
+    console.print(
+        "Rapport " + (f"styrgruppsmöte {on}" if on else str(year)) + ":\n  " + "\n  ".join(str(p) for p in paths if p)
+    )
 
 
 @app.command()

@@ -127,15 +127,16 @@ def publish(settings: Settings) -> str:
 def build_report(settings: Settings, year: int | None = None) -> list[str]:
     """The steering-group report of `year` (default: last year), unless it was built from this
     very published file by the same report code. Checked before importing the report code."""
-    from report import latest_complete_year
+    from report import next_meeting
 
-    year = year or latest_complete_year()
+    on = next_meeting()
+    year = year or on.year - 1
     current, state_path, state = incremental.report_is_current(settings, year)
     if current:
         log.info("report: skipped, it was built from the same published database")
         return state["files"]
     from report.build import build
 
-    state["files"] = [str(p) for p in build(settings.published_db, settings.reports_dir, year) if p]
+    state["files"] = [str(p) for p in build(settings.published_db, settings.reports_dir, year, on=on) if p]
     state_path.write_text(json.dumps(state), encoding="utf-8")
     return state["files"]

@@ -1,9 +1,22 @@
-"""The steering-group report (Swedish, HTML + PDF), built from the published database only."""
+"""The steering-group report (Swedish, PPTX deck + HTML + PDF), built from the published database only."""
 
 from datetime import date
+from pathlib import Path
+
+import yaml
+
+MEETINGS = Path(__file__).resolve().parent.parent / "config" / "report.yml"
 
 
 def latest_complete_year(today: date | None = None) -> int:
     """The year a report covers by default: last year. Here, not in report.build, so that the
     monthly load can ask it without importing the report code (matplotlib, WeasyPrint)."""
     return (today or date.today()).year - 1
+
+
+def next_meeting(today: date | None = None) -> date:
+    """The first steering-group meeting in config/report.yml on or after today (the last one
+    listed when all are past): the meeting the deck is built for by default."""
+    dates = sorted(yaml.safe_load(MEETINGS.read_text(encoding="utf-8"))["meetings"])
+    today = today or date.today()
+    return next((d for d in dates if d >= today), dates[-1])

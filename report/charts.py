@@ -41,7 +41,9 @@ def _floats(values) -> list[float | None]:
 
 def _uri(fig) -> str:
     buf = io.BytesIO()
-    fig.savefig(buf, format="svg", bbox_inches="tight", metadata={"Date": None})
+    # one layout pass, then one render: bbox_inches="tight" would draw the figure twice
+    fig.tight_layout(pad=0.3)
+    fig.savefig(buf, format="svg", metadata={"Date": None})
     plt.close(fig)
     return "data:image/svg+xml;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
 
@@ -88,7 +90,10 @@ def grouped_bars(
         xs = [c + (i - (n - 1) / 2) * bar_w for c in range(len(categories))]
         bars = ax.bar(xs, [v or 0 for v in values], bar_w, label=name, color=colours[i % len(colours)])
         for bar, v in zip(bars, values):
-            if v is not None:
+            if v is None:  # unknown is not zero: no bar, and the gap says so
+                ax.text(bar.get_x() + bar.get_width() / 2, 0, "uppgift\nsaknas", ha="center", va="bottom",
+                        fontsize=6, color=GREY)  # fmt: skip
+            else:
                 ax.text(
                     bar.get_x() + bar.get_width() / 2,
                     bar.get_height(),

@@ -6,19 +6,37 @@ babel separates thousands with a NO-BREAK SPACE (U+00A0); the report keeps that 
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
 from babel.numbers import format_decimal
 
 NBSP = "\u00a0"
 DASH = "–"  # shown where there is no value
+MINUS = "\u2212"  # a negative number is shown with the true minus sign, as in print
+
+
+def half_up(value, decimals: int = 0) -> Decimal:
+    """Round once, half up, from the exact value: a Decimal (or int) as it comes from the marts;
+    a float goes through its shortest repr (16.45 → Decimal('16.45')), never its binary value."""
+    if isinstance(value, Decimal):
+        exact = value
+    elif isinstance(value, float) or hasattr(value, "is_integer"):  # float, numpy float
+        exact = Decimal(repr(float(value)))
+    else:
+        exact = Decimal(int(value))
+    return exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP) + 0
+
+
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
 
 def _num(value, decimals: int) -> str:
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
-    value = round(value, decimals) + 0  # -0.03 with one decimal is 0,0, not -0,0
-    return format_decimal(value, format=pattern, locale="sv_SE")
+    rounded = half_up(value, decimals)
+    if rounded == 0:
+        rounded = abs(rounded)  # -0.03 with one decimal is 0,0, not -0,0
+    return format_decimal(rounded, format=pattern, locale="sv_SE").replace("-", MINUS)
 
 
 def number(value, decimals: int = 0) -> str:
@@ -35,7 +53,7 @@ def pct(value, decimals: int = 1, signed: bool = False) -> str:
     if value is None:
         return DASH
     text = _num(value, decimals)
-    if signed and round(value, decimals) > 0:
+    if signed and half_up(value, decimals) > 0:
         text = "+" + text
     return f"{text}{NBSP}%"
 
@@ -48,7 +66,7 @@ def signed(value, decimals: int = 0) -> str:
     if value is None:
         return DASH
     text = _num(value, decimals)
-    return "+" + text if round(value, decimals) > 0 else text
+    return "+" + text if half_up(value, decimals) > 0 else text
 
 
 def day(value) -> str:

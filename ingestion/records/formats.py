@@ -263,6 +263,20 @@ def formats(members: dict[str, str]) -> dict[str, RecordFormat]:
             aliases=("bemanning", "personal"),
             description="Bemanning: årsarbetare (tjänster) per roll och år",
         ),
+        "meeting_points": RecordFormat(
+            "meeting_points",
+            [
+                Field("möte", as_date),
+                Field("typ", one_of("kärnbudskap", "beslutspunkt", synonyms={"beslut": "beslutspunkt"})),
+                Field("ordning", as_count),
+                Field("rubrik", as_text),
+                Field("text", as_text, required=False),
+                Field("källa", as_text),
+            ],
+            key=["möte", "typ", "ordning"],
+            aliases=("mötespunkter", "styrgruppsmöte"),
+            description="Styrgruppsmötets kärnbudskap och beslutspunkter, ifyllda av FoU-chefen per möte",
+        ),
     }
 
 

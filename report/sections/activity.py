@@ -91,9 +91,15 @@ def requests_section(m: Marts, year: int) -> Section:
         o["previous"] = previous.get(o["name"])
     labels = ["Totalt"] + [label for _, label in DECISIONS]
     keys = ["n_requests", "n_yes", "n_no", "n_pending", "n_decision_unknown"]
-    series = {str(shown): [this[k] for k in keys]}
+
+    def bars(t: dict) -> list:
+        """A year with only a total has no split by decision: None (no bar), never 0."""
+        split = t["n_decision_unknown"] < t["n_requests"]
+        return [t[k] if split or k in ("n_requests", "n_decision_unknown") else None for k in keys]
+
+    series = {str(shown): bars(this)}
     if last:
-        series = {str(shown - 1): [last[k] for k in keys], **series}
+        series = {str(shown - 1): bars(last), **series}
     chart_decisions = charts.grouped_bars(
         [
             label.replace("Vilande / under hantering", "Vilande/\nunder hantering").replace(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from report import charts, fmt
 from report.base import Marts, Section, not_yet, swedish_key
@@ -52,11 +53,9 @@ def fees_section(m: Marts, year: int) -> Section:
         region = sum(r["basis_population"] or 0 for r in rows)
         previous = sum(r["previous_population"] or 0 for r in rows)
         for r in rows:
-            r["population_share_pct"] = (
-                round(100 * r["basis_population"] / region, 2) if r["basis_population"] else None
-            )
+            r["population_share_pct"] = Decimal(100 * r["basis_population"]) / region if r["basis_population"] else None
             r["population_growth_pct"] = (
-                round(100 * (r["basis_population"] - r["previous_population"]) / r["previous_population"], 2)
+                Decimal(100 * (r["basis_population"] - r["previous_population"])) / r["previous_population"]
                 if r["basis_population"] and r["previous_population"]
                 else None
             )
@@ -72,7 +71,7 @@ def fees_section(m: Marts, year: int) -> Section:
                 population=region or None,
                 previous=previous or None,
                 share=sum(r["population_share_pct"] or 0 for r in rows),
-                growth=round(100 * (region - previous) / previous, 2) if previous else None,
+                growth=Decimal(100 * (region - previous)) / previous if previous else None,
                 fee=None,
             ),
         )

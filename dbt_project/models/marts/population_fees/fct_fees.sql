@@ -55,8 +55,10 @@ select
     basis_date,
     basis_population,
     previous_population,
-    round(100.0 * basis_population / region_basis_population, 2)  as population_share_pct,
-    round(100.0 * (basis_population - previous_population) / previous_population, 2) as population_growth_pct,
+    -- exact shares: 100 × num ÷ den in integers, floored at the 12th decimal, as decimal(38, 12);
+    -- never a float: rounded once, half up, only at display (16,4541… → 16,5)
+    cast((cast(100 * (basis_population) as hugeint) * 1000000000000 // (region_basis_population)) as decimal(38, 0)) * 0.000000000001::decimal(13, 12)  as population_share_pct,
+    cast((cast(100 * (basis_population - previous_population) as hugeint) * 1000000000000 // (previous_population)) as decimal(38, 0)) * 0.000000000001::decimal(13, 12) as population_growth_pct,
     fee_model,
     case fee_model
         when 'rate_per_inhabitant' then rate_per_inhabitant
@@ -69,7 +71,7 @@ select
     end as bigint)                                                 as fee_kr,
     fee_model <> 'waived'                                          as is_invoiced,
     region_basis_population,
-    round(100.0 * (region_basis_population - region_previous_population) / region_previous_population, 2)
+    cast((cast(100 * (region_basis_population - region_previous_population) as hugeint) * 1000000000000 // (region_previous_population)) as decimal(38, 0)) * 0.000000000001::decimal(13, 12)
                                                                    as region_population_growth_pct,
     source_document,
     population_source_mode,
