@@ -5,6 +5,7 @@ at a time. Analysts read only the published copy. Nothing here is specific to a 
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import shutil
@@ -63,6 +64,45 @@ def publish(settings: Settings) -> Path:
     shutil.copyfile(settings.work_db, tmp)
     with duckdb.connect(str(tmp)) as con:  # stamp when it was published
         con.execute("create or replace table main.publication as select ?::timestamptz as published_at", [now()])
-    os.replace(tmp, target)
+        comment_from_manifest(con, settings.data_dir / "dbt_target" / "manifest.json")
+    os.chmod(tmp, 0o444)  # read-only on disk: a plain duckdb.connect cannot change it
+    os.replace(tmp, target)  # works on a 0444 target: the directory, not the file, is written
     log.info("published %s", target)
     return target
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def comment_from_manifest(con: duckdb.DuckDBPyConnection, manifest: Path) -> None:
+    """COMMENT ON every built model and its columns with dbt's descriptions, so any DuckDB
+    client (the CLI, Harlequin, `duckdb_columns().comment`) shows the documentation."""
+    if not manifest.exists():
+        log.warning("no dbt manifest at %s: the published file has no column comments", manifest)
+        return
+    kinds = dict(
+        con.execute(
+            "select schema_name || '.' || table_name, 'TABLE' from duckdb_tables() "
+            "where database_name = current_database() "
+            "union all select schema_name || '.' || view_name, 'VIEW' from duckdb_views() "
+            "where database_name = current_database() and not internal"
+        ).fetchall()
+    )
+    nodes = json.loads(manifest.read_text(encoding="utf-8"))["nodes"].values()
+    for node in (n for n in nodes if n.get("resource_type") == "model"):
+        name = node.get("alias") or node["name"]
+        kind = kinds.get(f"{node['schema']}.{name}")
+        if kind is None:
+            continue
+        rel = f"{_quote(node['schema'])}.{_quote(name)}"
+        if node.get("description"):
+            con.execute(f"comment on {kind} {rel} is {_literal(node['description'])}")
+        for col, spec in node.get("columns", {}).items():
+            if spec.get("description"):
+                con.execute(f"comment on column {rel}.{_quote(col)} is {_literal(spec['description'])}")
+
+
+def _literal(text: str) -> str:
+    """COMMENT ON takes no bound parameters: a quoted SQL string literal."""
+    return "'" + text.replace("'", "''") + "'"
