@@ -155,6 +155,8 @@ def _summarise(settings: Settings, dag_run, elapsed: float, before: float | None
         task_states = {ti.task_id: str(ti.state) for ti in dag_run.get_task_instances()}
         failed = sorted(t for t, st in task_states.items() if st.endswith("failed") and "upstream" not in st)
         published = "success" in task_states.get("publish", "")
+        for reason in out.failure_reasons(log_file):
+            console.print(f"  {reason}", soft_wrap=True, highlight=False)
         console.print(
             f"monthly_load ended in state {state} after {elapsed:.0f} s; failed: {', '.join(failed) or 'none'}. "
             + (

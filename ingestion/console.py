@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -144,6 +145,15 @@ def intake_report(dag_run) -> str | None:
                 if r.get("report"):
                     return r["report"]
     return None
+
+
+def failure_reasons(log_file: Path | None) -> list[str]:
+    """The messages of the errors we explain (ingestion.errors.*) that ended tasks, from the run's
+    log: they name the source, the URL or file and the problem, which the user needs to act."""
+    if log_file is None or not log_file.exists():
+        return []
+    found = re.findall(r"^ingestion\.errors\.\w+: (.+)$", log_file.read_text(encoding="utf-8", errors="replace"), re.M)
+    return list(dict.fromkeys(found))
 
 
 @contextmanager
