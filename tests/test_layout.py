@@ -1,5 +1,5 @@
 """The house rules of the redesign, checked: dependencies run one way (report/ and expectations/
-import nothing from ingestion/), no import circle, no sys.path edits, no module over 300 lines."""
+import nothing from ingestion/), no import circle, no edits of the import path, no module over 300 lines."""
 
 import ast
 import subprocess
@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ingestion.settings import PROJECT_DIR
 
+PATH_EDIT = "sys" + ".path"  # spelt in two parts so that `git grep` finds no edit here either
 PACKAGES = ("ingestion", "report", "expectations", "dags", "benchmarks", "scripts", "tests")
 
 
@@ -63,9 +64,9 @@ def test_there_is_no_import_circle():
     assert [c for c in cycles if not all(c[0].startswith(x) or x.startswith(c[0]) for x in c)] == []
 
 
-def test_no_sys_path_edits_and_no_module_over_300_lines():
+def test_no_import_path_edits_and_no_module_over_300_lines():
     edits = [str(p.relative_to(PROJECT_DIR)) for p in python_files()
-             if "sys.path" in p.read_text(encoding="utf-8") and p.name != "test_layout.py"]  # fmt: skip
+             if PATH_EDIT in p.read_text(encoding="utf-8")]  # fmt: skip
     assert edits == []
     long = {str(p.relative_to(PROJECT_DIR)): n for p in python_files()
             if (n := len(p.read_text(encoding="utf-8").splitlines())) > 300}  # fmt: skip
