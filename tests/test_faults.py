@@ -75,6 +75,7 @@ TRANSIENT = {
     "503": Reply(503, "unavailable"),
     "read timeout": Reply(200, "{}", delay_s=1.5),
     "connection reset": Reply(reset=True),
+    "connection cut mid-answer": Reply(200, None, cut_at=100),
 }
 
 
@@ -94,6 +95,7 @@ PERSISTENT = {
     "503 for ever": (Reply(503, "unavailable"), SourceError, "answered HTTP 503"),
     "read timeout for ever": (Reply(200, "{}", delay_s=1.5), SourceUnreachable, "could not be reached"),
     "connection reset for ever": (Reply(reset=True), SourceUnreachable, "could not be reached"),
+    "cut mid-answer for ever": (Reply(200, None, cut_at=100), SourceUnreachable, "cut off mid-answer 4 times"),
 }
 
 
@@ -108,6 +110,15 @@ def test_persistent_fault_fails_after_bounded_retries(live, fault, fake_server):
     assert len(fake_server.calls_to(DATA)) == 1 + 3  # FOU_HTTP_RETRIES=3
     assert_landing_intact(settings)
     assert sha(settings.published_db) == published
+
+
+def test_two_429s_then_a_cut_mid_answer_are_retried_and_the_load_goes_on(live, fake_server):
+    settings, fake = live
+    fake.faults = [Reply(429, "slow down"), Reply(429, "slow down"), Reply(200, None, cut_at=100)]
+    landed = scb_extract.extract_population(settings)
+    assert len(fake_server.calls_to(DATA)) == 4  # 429, 429, cut, then the whole answer
+    assert len(landed) == 4
+    assert_landing_intact(settings)
 
 
 def test_truncated_json_is_refused_and_not_landed(live, fake_server):
