@@ -6,17 +6,20 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from ingestion import pipeline
 from ingestion.errors import SourceError, SourceUnreachable
 from ingestion.scb import extract as scb_extract
+from ingestion.scb import jsonstat
 from tests.support.fake_scb import FakeScb
 from tests.support.fakeserver import Reply
 from tests.support.helpers import make_settings, run_loads
@@ -194,3 +197,73 @@ def test_failing_source_fails_the_real_dag_and_published_marts_stay(good_data_di
     assert "The published database was not replaced" in output
     assert f"scb: POST {fake_server.url}{DATA}" in output and "invalid JSON" in output
     assert sha(published) == before
+
+
+def rename_kon(body):
+    body["id"] = ["Kön" if d == "Kon" else d for d in body["id"]]
+    body["dimension"]["Kön"] = body["dimension"].pop("Kon")
+    return body
+
+
+def every_tenth_age(body):
+    """The totals, but only every tenth single age: categories and values both thinned."""
+    dims, sizes = body["id"], body["size"]
+    ages = jsonstat.dimension_codes(body, "Alder")
+    keep = [i for i, a in enumerate(ages) if not a.isdigit() or int(a) % 10 == 0]
+    cells = jsonstat.parse(body)
+    kept = [c for c in cells if ages.index(c["Alder"]) in keep]
+    body["dimension"]["Alder"]["category"]["index"] = {ages[i]: n for n, i in enumerate(keep)}
+    body["size"] = [len(keep) if d == "Alder" else n for d, n in zip(dims, sizes)]
+    body["value"] = [c["value"] for c in kept]
+    return body
+
+
+def drop_cells(marked: bool):
+    def mutate(body):
+        body["value"] = {str(i): v for i, v in enumerate(body["value"]) if i % 10}
+        if marked:
+            body["status"] = {str(i): ".." for i in range(0, math.prod(body["size"]), 10)}
+        return body
+
+    return mutate
+
+
+CONTRADICTIONS = {
+    "Kön for Kon": (rename_kon, r"dimension 'Kön' is not in the table's metadata \(expected one of \[.*'Kon'"),
+    "every tenth age": (every_tenth_age, r"dimension 'Alder' has 12 codes where 102 were asked for \(missing \['1', "),
+    "cells missing": (
+        drop_cells(marked=False),
+        r"values for the \d+ cells asked for, the rest without a status marker",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", CONTRADICTIONS, ids=list(CONTRADICTIONS))
+def test_answer_contradicting_metadata_or_selection_is_refused_and_kept(live, case, fake_server):
+    settings, fake = live
+    fake.mutate, message = CONTRADICTIONS[case]
+    loadable = settings.landing_dir / "scb" / "TAB638"
+
+    def data_answers():
+        return sorted(m for m in loadable.glob("*.meta.json") if json.loads(m.read_text())["kind"] == "data")
+
+    before = data_answers()
+    with pytest.raises(SourceError, match=rf"scb: answer from {fake_server.url}{DATA}.*: {message}") as exc:
+        scb_extract.extract_population(settings)
+    refused = list((settings.landing_dir / "scb" / "refused" / "TAB638").glob("*.meta.json"))
+    assert len(refused) == 1 and refused[0].name.removesuffix(".meta.json") in str(exc.value)
+    assert data_answers() == before  # no data answer landed where the loader reads
+    assert_landing_intact(settings)
+
+
+def test_cells_missing_with_status_markers_load_with_their_markers(live, fake_server):
+    settings, fake = live
+    fake.mutate = drop_cells(marked=True)
+    landed = scb_extract.extract_population(settings)
+    pipeline.load_population(settings, [str(p) for p in landed])
+    with duckdb.connect(str(settings.work_db), read_only=True) as con:
+        nulls, marked = con.execute(
+            "select count(*) filter (where value is null), count(*) filter (where status = '..') "
+            "from raw.scb_population_cells where table_id = 'TAB638'"
+        ).fetchone()
+    assert nulls == marked > 0

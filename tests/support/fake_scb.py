@@ -61,6 +61,7 @@ class FakeScb:
         }
         self.faults: list[Reply] = []  # served (in order) before normal data answers; body None = the real one
         self.bom = False
+        self.mutate = None  # body -> body: turns normal data answers into contradicting ones
         server.route(
             "GET",
             "/config",
@@ -91,7 +92,7 @@ class FakeScb:
             if self.faults:  # a fault without a body carries the real answer (cut mid-answer)
                 fault = self.faults.pop(0)
                 return replace(fault, body=real) if fault.body is None else fault
-            return Reply(200, real)
+            return Reply(200, self.mutate(real) if self.mutate else real)
 
         return handle
 
