@@ -165,10 +165,9 @@ def test_redirect_is_followed(live, fake_server):
     assert len(fake_server.calls_to(f"/moved{DATA}")) == 1
 
 
-def test_failing_source_fails_the_real_dag_and_published_marts_stay(good_data_dir, tmp_path, fake_server):
-    """The real DAG (dag.test in a subprocess) against an SCB that answers with truncated JSON."""
-    fake = FakeScb(fake_server)
-    fake.faults = [Reply(200, {"value": [1, 2, 3]}, truncate_to=9)] * 10
+def run_real_dag(good_data_dir, tmp_path, fake_server):
+    """Run the real DAG (dag.test via `fou run`, in a subprocess) live against the fake SCB;
+    returns the exit code, the output, and the published file's SHA-256 before and after."""
     data_dir = tmp_path / "data"
     shutil.copytree(good_data_dir, data_dir)
     published = data_dir / "warehouse" / "fou_nordvast.duckdb"
@@ -191,12 +190,31 @@ def test_failing_source_fails_the_real_dag_and_published_marts_stay(good_data_di
         text=True,
         timeout=600,
     )
-    output = result.stdout + result.stderr
-    assert result.returncode == 1, output[-3000:]
+    return result.returncode, result.stdout + result.stderr, before, sha(published)
+
+
+def test_failing_source_fails_the_real_dag_and_published_marts_stay(good_data_dir, tmp_path, fake_server):
+    """The real DAG against an SCB that answers with truncated JSON."""
+    fake = FakeScb(fake_server)
+    fake.faults = [Reply(200, {"value": [1, 2, 3]}, truncate_to=9)] * 10
+    returncode, output, before, after = run_real_dag(good_data_dir, tmp_path, fake_server)
+    assert returncode == 1, output[-3000:]
     assert "population.extract_population" in output.split("failed:")[1].split(". ")[0]
     assert "The published database was not replaced" in output
     assert f"scb: POST {fake_server.url}{DATA}" in output and "invalid JSON" in output
-    assert sha(published) == before
+    assert after == before
+
+
+def test_contradicting_answer_fails_the_real_dag_and_published_marts_stay(good_data_dir, tmp_path, fake_server):
+    """The real DAG against an SCB whose data answers say `Kön` where the metadata says `Kon`."""
+    fake = FakeScb(fake_server)
+    fake.mutate = rename_kon
+    returncode, output, before, after = run_real_dag(good_data_dir, tmp_path, fake_server)
+    assert returncode == 1, output[-3000:]
+    assert "The published database was not replaced" in output
+    assert f"scb: answer from {fake_server.url}{DATA}" in output
+    assert "dimension 'Kön' is not in the table's metadata" in output
+    assert after == before
 
 
 def rename_kon(body):
