@@ -139,12 +139,14 @@ def test_empty_answer_is_a_clear_error(live, fake_server):
         scb_extract.extract_population(settings)
 
 
-def test_missing_field_fails_the_load_naming_the_file(live, fake_server):
+def test_missing_field_is_refused_at_extract_naming_the_url(live, fake_server):
+    """Changed with issue 13 item 2: an answer that is not json-stat2 is now refused at extract
+    (before: landed, then failed at load), and kept raw under refused/."""
     settings, fake = live
     fake.faults = [Reply(200, {"id": ["Region"], "size": [1], "dimension": {}})]
-    landed = scb_extract.extract_population(settings)  # valid JSON is kept as it came
-    with pytest.raises(Exception, match=r"field 'value' is missing"):
-        pipeline.load_population(settings, [str(p) for p in landed])
+    with pytest.raises(SourceError, match=rf"scb: answer from {fake_server.url}{DATA}.*field 'value' is missing"):
+        scb_extract.extract_population(settings)
+    assert list((settings.landing_dir / "scb" / "refused" / "TAB638").glob("*.meta.json"))
     assert_landing_intact(settings)
 
 
