@@ -15,6 +15,7 @@ from pathlib import Path
 
 import requests
 from requests.adapters import HTTPAdapter
+from urllib3.exceptions import MaxRetryError, NewConnectionError
 from urllib3.util.retry import Retry
 
 from ingestion.errors import SourceError, SourceUnreachable
@@ -44,8 +45,24 @@ class CallRateLimiter:
                 time.sleep(self.window_s - (now - self._starts[0]) + 0.01)
 
 
+class _Retry(Retry):
+    """urllib3's Retry, except that a connection that cannot be made at all (name resolution
+    failed, connection refused: NewConnectionError) fails at once. Those are not transient:
+    retrying them only delays `auto`'s fallback and `live`'s clear failure."""
+
+    def increment(self, method=None, url=None, response=None, error=None, _pool=None, _stacktrace=None):
+        if isinstance(error, NewConnectionError):
+            raise MaxRetryError(_pool, url, error) from error
+        return super().increment(method, url, response, error, _pool, _stacktrace)
+
+
+# A connection cut while the body is read happens after urllib3 returned the response, so its
+# Retry never sees it; HttpClient repeats the whole request for these.
+BODY_CUT = (requests.exceptions.ChunkedEncodingError, requests.exceptions.ContentDecodingError)
+
+
 def make_session(retries: int, backoff_s: float, user_agent: str = "fou-warehouse") -> requests.Session:
-    retry = Retry(
+    retry = _Retry(
         total=retries,
         connect=retries,
         read=retries,
@@ -108,6 +125,7 @@ class HttpClient:
         self.source, self.base_url = source, base_url.rstrip("/")
         self.timeout_s = timeout_s
         self.session = make_session(retries, backoff_s)
+        self.retries, self.backoff_s = retries, backoff_s
         self.limiter = limiter
         self.calls = 0
 
@@ -119,14 +137,7 @@ class HttpClient:
             self.limiter.wait()
         self.calls += 1
         described = f"{self.source}: {method} {url}"
-        try:
-            r = self.session.request(
-                method, url, params=params, json=json_body, timeout=self.timeout_s, allow_redirects=True
-            )
-        except requests.exceptions.RetryError as exc:
-            raise SourceError(f"{described} failed after retries: {exc}") from exc
-        except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as exc:
-            raise SourceUnreachable(f"{described} could not be reached: {exc}") from exc
+        r = self._send(method, url, params, json_body, described)
         if r.status_code >= 400:
             raise SourceError(f"{described} answered HTTP {r.status_code}: {r.text[:300]!r}")
         if not r.content:
@@ -141,6 +152,27 @@ class HttpClient:
             r.content,
             datetime.now(UTC).isoformat(timespec="seconds"),
         )
+
+    def _send(self, method, url, params, json_body, described) -> requests.Response:
+        """One request with its body read in full; a body cut mid-answer is retried like other
+        transient faults (up to `retries` times more, with backoff)."""
+        for attempt in range(self.retries + 1):
+            try:
+                r = self.session.request(
+                    method, url, params=params, json=json_body, timeout=self.timeout_s, allow_redirects=True
+                )
+                _ = r.content  # read the body here, so a cut shows up inside this try
+                return r
+            except requests.exceptions.RetryError as exc:
+                raise SourceError(f"{described} failed after retries: {exc}") from exc
+            except BODY_CUT as exc:
+                if attempt == self.retries:
+                    raise SourceUnreachable(f"{described} was cut off mid-answer {attempt + 1} times: {exc}") from exc
+                log.warning("%s was cut off mid-answer (%s); retrying", described, exc)
+                time.sleep(self.backoff_s * 2**attempt)
+            except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as exc:
+                raise SourceUnreachable(f"{described} could not be reached: {exc}") from exc
+        raise AssertionError("unreachable")
 
 
 def land(response: Response, landing_dir: Path, name: str) -> Path:

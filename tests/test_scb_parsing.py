@@ -70,3 +70,42 @@ def test_truncated_or_foreign_answers_are_refused():
         jsonstat.parse(body)
     with pytest.raises(jsonstat.JsonStatError, match="'dimension' is missing"):
         jsonstat.parse({"id": [], "size": [], "value": []})
+
+
+def column_rows(body):
+    cols = jsonstat.columns(body)
+    names = [*body["id"], "value", "status"]
+    return list(zip(*(cols[n].to_pylist() for n in names)))
+
+
+def test_columns_give_the_same_cells_in_the_same_order_as_parse():
+    """The columnar decoding (np.repeat/np.tile of each dimension's code index) is the
+    per-cell parse, cell for cell, on a real answer and on the sparse form."""
+    for body in (
+        load(SNAPSHOT_DIR / "scb/TAB5557/ac392dca4f25fab2.json"),
+        load(SNAPSHOT_DIR / "scb/TAB638/rebuilt_totals_1968_2024.json"),
+        {
+            "id": ["A", "B", "C"],
+            "size": [2, 3, 2],
+            "dimension": {
+                "A": {"category": {"index": ["a1", "a2"]}},
+                "B": {"category": {"index": {"b3": 2, "b1": 0, "b2": 1}}},
+                "C": {"category": {"index": ["c1", "c2"]}},
+            },
+            "value": {str(i): i * 10 for i in range(12) if i % 5},
+        },
+    ):
+        expected = [(*(r[d] for d in body["id"]), r["value"], None) for r in jsonstat.parse(body)]
+        assert column_rows(body) == expected
+
+
+def test_status_markers_are_kept_per_cell():
+    body = {
+        "id": ["A", "B"],
+        "size": [1, 3],
+        "dimension": {"A": {"category": {"index": ["a"]}}, "B": {"category": {"index": ["x", "y", "z"]}}},
+        "value": [5, None, 7],
+        "status": {"1": ".."},
+    }
+    assert column_rows(body) == [("a", "x", 5, None), ("a", "y", None, ".."), ("a", "z", 7, None)]
+    assert column_rows({**body, "status": "B"})[0][-1] == "B"

@@ -10,6 +10,7 @@ from ingestion.errors import SourceError, SourceUnreachable
 from ingestion.http import Response, land
 from ingestion.scb import jsonstat
 from ingestion.scb.client import SOURCE, ScbClient
+from ingestion.scb.verify import AnswerContradicts, check_answer
 from ingestion.settings import SNAPSHOT_DIR, PopulationTable, Settings, SourceMode
 
 log = logging.getLogger(__name__)
@@ -95,7 +96,30 @@ def extract_population(settings: Settings) -> list[Path]:
                 log.warning("!" * 72)
         if responses is None:
             responses = snapshot_responses(name, "metadata") + snapshot_responses(name, "data")
+        meta_body = responses[0].json()
         for r in responses:
-            r.json()  # refuse to land an answer we cannot read
+            body = r.json()  # refuse to land an answer we cannot read
+            if r.kind == "data":
+                refuse_contradicting(r, body, meta_body, settings, name)
             landed.append(land(r, settings.landing_dir, name))
     return landed
+
+
+def asked_selection(r: Response) -> dict[str, list[str]] | None:
+    """The selection an answer was asked for: the POST body live, the record's `selection` offline."""
+    query = r.query or {}
+    if query.get("body"):
+        return {s["variableCode"]: s["valueCodes"] for s in query["body"]["selection"]}
+    return query.get("selection")
+
+
+def refuse_contradicting(r: Response, body: dict, meta_body: dict, settings: Settings, name: str) -> None:
+    """Keep a contradicting answer under refused/ (never loaded: it is not returned), then fail."""
+    selection = asked_selection(r)
+    if selection is None:
+        return
+    try:
+        check_answer(body, meta_body, selection, r.url, cells=r.method != "SNAPSHOT")
+    except AnswerContradicts as exc:
+        kept = land(r, settings.landing_dir, f"refused/{name}")
+        raise AnswerContradicts(f"{exc} (raw answer kept in {kept})") from None

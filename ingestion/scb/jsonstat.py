@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import math
 
 from ingestion.errors import SourceError
 
@@ -40,3 +41,54 @@ def parse(body: dict, where: str = "response") -> list[dict[str, object]]:
     if len(values) != expected:
         raise JsonStatError(f"{where}: {len(values)} values for {expected} cells (truncated answer?)")
     return [dict(zip(dims, combo), value=v) for combo, v in zip(itertools.product(*codes), values)]
+
+
+def status_by_position(body: dict, cells: int) -> dict[int, str]:
+    """json-stat2 `status`: one string for every cell, a list, or {"position": marker}."""
+    status = body.get("status")
+    if status is None:
+        return {}
+    if isinstance(status, str):
+        return dict.fromkeys(range(cells), status)
+    if isinstance(status, list):
+        return {i: s for i, s in enumerate(status) if s is not None}
+    return {int(k): v for k, v in status.items() if v is not None}
+
+
+def columns(body: dict, where: str = "response") -> dict[str, object]:
+    """The cells as columns without a Python object per cell: for dimension i of sizes
+    s_0…s_n (row-major, last fastest) its code index is repeat(arange(s_i), inner) tiled
+    `outer` times. Returns {dimension id: pyarrow string array, "value": int64, "status": string}."""
+    import numpy as np
+    import pyarrow as pa
+
+    for key in ("id", "size", "dimension", "value"):
+        if key not in body:
+            raise JsonStatError(f"{where}: not json-stat2, field {key!r} is missing")
+    dims, sizes = body["id"], list(body["size"])
+    codes = [dimension_codes(body, d) for d in dims]
+    if [len(c) for c in codes] != sizes:
+        raise JsonStatError(f"{where}: dimension sizes {sizes} do not match the categories")
+    cells = math.prod(sizes)
+    values = body["value"]
+    if isinstance(values, dict):  # sparse form: {"position": value}
+        dense = [None] * cells
+        for k, v in values.items():
+            dense[int(k)] = v
+        values = dense
+    if len(values) != cells:
+        raise JsonStatError(f"{where}: {len(values)} values for {cells} cells (truncated answer?)")
+    out: dict[str, object] = {}
+    for i, (dim, dim_codes) in enumerate(zip(dims, codes)):
+        inner, outer = math.prod(sizes[i + 1 :]), math.prod(sizes[:i])
+        index = np.tile(np.repeat(np.arange(sizes[i], dtype=np.int32), inner), outer)
+        out[dim] = pa.DictionaryArray.from_arrays(index, pa.array(dim_codes, pa.string())).cast(pa.string())
+    try:
+        out["value"] = pa.array(values).cast(pa.int64())
+    except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
+        raise JsonStatError(f"{where}: values are not whole numbers ({exc})") from exc
+    status = status_by_position(body, cells)
+    out["status"] = (
+        pa.array([status.get(i) for i in range(cells)], pa.string()) if status else pa.nulls(cells, pa.string())
+    )
+    return out

@@ -7,6 +7,7 @@ import logging
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 
 from ingestion import warehouse
 from ingestion.scb import jsonstat
@@ -21,6 +22,7 @@ create table if not exists raw.landing_files (
 create table if not exists raw.scb_population_cells (
     sha256 varchar, table_id varchar, region varchar, civilstand varchar, alder varchar,
     kon varchar, contents_code varchar, tid varchar, value bigint);
+alter table raw.scb_population_cells add column if not exists status varchar;
 create table if not exists raw.scb_regions (
     sha256 varchar, table_id varchar, region_code varchar, region_name varchar);
 """
@@ -76,13 +78,16 @@ def _insert_regions(con, body: dict, sha: str, table_id: str) -> None:
 
 
 def _insert_cells(con, body: dict, sha: str, table_id: str, where: str) -> None:
-    cells = pd.DataFrame(jsonstat.parse(body, where=where))
-    for dim in ("Civilstand", "Kon", "Alder"):  # an eliminated dimension is absent
-        if dim not in cells:
-            cells[dim] = None
-    cells["value"] = pd.to_numeric(cells["value"]).astype("Int64")
+    """One columnar insert per answer (an Arrow table, no Python object per cell). An
+    eliminated dimension is absent from the answer and loads as null."""
+    cols = jsonstat.columns(body, where=where)
+    n = len(cols["value"])
+    for dim in ("Civilstand", "Kon", "Alder"):
+        if dim not in cols:
+            cols[dim] = pa.nulls(n, pa.string())
+    cells = pa.table(cols)  # noqa: F841 - read by DuckDB's replacement scan below
     con.execute(
         "insert into raw.scb_population_cells select ?, ?, Region, Civilstand, Alder, Kon, "
-        "ContentsCode, Tid, value from cells",
+        "ContentsCode, Tid, value, status from cells",
         [sha, table_id],
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import json
+from dataclasses import replace
 
 from ingestion.settings import SNAPSHOT_DIR
 from tests.support.fakeserver import Call, FakeServer, Reply
@@ -58,8 +59,9 @@ class FakeScb:
             "TAB638": real_metadata("TAB638", list(years638)),
             "TAB5557": real_metadata("TAB5557", list(years5557)),
         }
-        self.faults: list[Reply] = []  # served (in order) before normal data answers
+        self.faults: list[Reply] = []  # served (in order) before normal data answers; body None = the real one
         self.bom = False
+        self.mutate = None  # body -> body: turns normal data answers into contradicting ones
         server.route(
             "GET",
             "/config",
@@ -86,9 +88,11 @@ class FakeScb:
 
     def _data(self, table):
         def handle(call: Call) -> Reply:
-            if self.faults:
-                return self.faults.pop(0)
-            return Reply(200, answer(self.metadata[table], json.loads(call.body)["selection"]))
+            real = answer(self.metadata[table], json.loads(call.body)["selection"])
+            if self.faults:  # a fault without a body carries the real answer (cut mid-answer)
+                fault = self.faults.pop(0)
+                return replace(fault, body=real) if fault.body is None else fault
+            return Reply(200, self.mutate(real) if self.mutate else real)
 
         return handle
 

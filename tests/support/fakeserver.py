@@ -21,6 +21,7 @@ class Reply:
     delay_s: float = 0.0  # sleep before answering (read timeouts)
     reset: bool = False  # drop the connection without an answer
     truncate_to: int | None = None  # send only the first N bytes of the body
+    cut_at: int | None = None  # announce the whole body, send N bytes, then close the socket
 
     def payload(self) -> bytes:
         if isinstance(self.body, (dict, list)):
@@ -80,6 +81,12 @@ class FakeServer:
                     self.send_header(k, str(v))
                 self.send_header("Content-Length", str(len(sent)))
                 self.end_headers()
+                if reply.cut_at is not None:  # a connection cut mid-answer
+                    self.wfile.write(sent[: reply.cut_at])
+                    self.wfile.flush()
+                    self.connection.shutdown(socket.SHUT_RDWR)
+                    self.close_connection = True
+                    return
                 self.wfile.write(sent)
 
             do_GET = do_POST = _serve
