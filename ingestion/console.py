@@ -148,11 +148,13 @@ def intake_report(dag_run) -> str | None:
 
 
 def failure_reasons(log_file: Path | None) -> list[str]:
-    """The messages of the errors we explain (ingestion.errors.*) that ended tasks, from the run's
+    """The messages of the errors we explain (ingestion.errors and their subclasses) that ended tasks, from the run's
     log: they name the source, the URL or file and the problem, which the user needs to act."""
     if log_file is None or not log_file.exists():
         return []
-    found = re.findall(r"^ingestion\.errors\.\w+: (.+)$", log_file.read_text(encoding="utf-8", errors="replace"), re.M)
+    found = re.findall(
+        r"^ingestion\.[\w.]*?\.[A-Z]\w*: (.+)$", log_file.read_text(encoding="utf-8", errors="replace"), re.M
+    )
     return list(dict.fromkeys(found))
 
 

@@ -253,7 +253,7 @@ CONTRADICTIONS = {
     "every tenth age": (every_tenth_age, r"dimension 'Alder' has 12 codes where 102 were asked for \(missing \['1', "),
     "cells missing": (
         drop_cells(marked=False),
-        r"values for the \d+ cells asked for, the rest without a status marker",
+        r"\d+ values for the \d+ cells asked for, the rest without a status marker",
     ),
 }
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import stat
 import subprocess
 import sys
@@ -39,11 +40,15 @@ def test_published_file_is_read_only_and_a_plain_connect_cannot_change_it(bundle
     assert sha256(db) == before
 
 
-def test_publish_replaces_a_read_only_target(bundled_warehouse):
-    db = bundled_warehouse.published_db
+def test_publish_replaces_a_read_only_target(bundled_warehouse, tmp_path):
+    # a copy: the session's warehouse is shared, and other tests hold connections to it (DuckDB
+    # then hands this process the cached old instance instead of the new file)
+    shutil.copytree(bundled_warehouse.data_dir, tmp_path / "data")
+    settings = bundled_warehouse.model_copy(update={"data_dir": tmp_path / "data"})
+    db = settings.published_db
     with duckdb.connect(str(db), read_only=True) as con:
         first = con.execute("select published_at from main.publication").fetchone()[0]
-    warehouse.publish(bundled_warehouse)
+    warehouse.publish(settings)
     with duckdb.connect(str(db), read_only=True) as con:
         assert con.execute("select published_at from main.publication").fetchone()[0] > first
     assert stat.S_IMODE(db.stat().st_mode) == 0o444
