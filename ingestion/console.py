@@ -52,13 +52,19 @@ def _what(task: str, value: Any) -> str:
     if task.endswith("extract_population") or task.endswith("extract_oj"):
         return f"{len(value)} answer(s) landed"
     if task.endswith("load_population"):
-        return f"{value} row(s) loaded"
+        return f"{value} new answer(s) loaded"
     if task.endswith("load_oj"):
         failed = value.get("failed_kpis") or []
         return (
             f"{value.get('values_loaded', 0)} value(s) of {value.get('kpis_loaded', 0)}/"
             f"{value.get('kpis_requested', 0)} KPIs ({value.get('source_mode')})"
             + (f"; failed: {', '.join(map(str, failed))}" if failed else "")
+            + (
+                f"; STALE, earlier values kept: {', '.join(sorted(stale))}"
+                if (stale := value.get("stale_kpis"))
+                else ""
+            )
+            + (f"; {n} value(s) quarantined" if (n := len(value.get("quarantined_values") or [])) else "")
         )
     if task.endswith("load_records"):
         loaded = sum(r.get("loaded", 0) for r in value.values())
@@ -66,7 +72,7 @@ def _what(task: str, value: Any) -> str:
         new = sum(r.get("status") != "already loaded" for r in value.values())
         return f"{len(value)} file(s), {new} new: {loaded} row(s) loaded, {quarantined} quarantined"
     if task == "dbt_build":
-        return "marts built and tested" if value else "nothing changed, later steps skipped"
+        return "marts up to date (built where inputs changed)" if value else "nothing changed, later steps skipped"
     if task == "quality_gate":
         if value.get("skipped") is True:
             return "passed on the same inputs before, not rerun"

@@ -190,7 +190,7 @@ def sheets(d, c):
         if oj["n"]:
             q = oj["quartiles"]
             d.bars(s, ["Bästa fjärdedelen", "Näst bästa", "Näst sämsta", "Sämsta fjärdedelen"], {"Indikatorer": list(q.values())},
-                   RIGHT, TOP, HALF, Cm(8), f"ÖJ {m['oj_year']}: {oj['n']} indikatorer per kvartil")  # fmt: skip
+                   RIGHT, TOP, HALF, Cm(8), f"ÖJ {m['oj_year']}: {oj['n_ranked']} av {oj['n']} indikatorer har kvartil")  # fmt: skip
             d.text(s, [f"Median av placeringen i regionen: {oj['median_rank']} av 8",
                        f"Bättre än året före: {oj['better']}, sämre: {oj['worse']}"], RIGHT, TOP + Cm(8.5), HALF, Cm(3), size=14)  # fmt: skip
 

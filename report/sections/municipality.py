@@ -73,6 +73,7 @@ def standing(m: Marts, code: str, year: int | None) -> dict:
     ranks = [r["rank_in_region"] for r in rows if r["rank_in_region"] is not None]
     return dict(
         n=len(rows),
+        n_ranked=sum(1 for r in rows if r["quartile"] is not None),  # direction "none" has no quartile
         quartiles={q: sum(1 for r in rows if r["quartile"] == q) for q in (1, 2, 3, 4)},
         better=sum(1 for r in rows if r["change_assessment"] == "better"),
         worse=sum(1 for r in rows if r["change_assessment"] == "worse"),
