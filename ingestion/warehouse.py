@@ -5,6 +5,7 @@ at a time. Analysts read only the published copy. Nothing here is specific to a 
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import shutil
@@ -53,16 +54,24 @@ def load_config(settings: Settings) -> None:
         )
 
 
-def publish(settings: Settings) -> Path:
+def publish(settings: Settings, lost_slices: list[dict] | None = None) -> Path:
     """Copy the checked work database to the published path, atomically: readers that have
-    the old file open keep reading it; new readers see the new one; a crash leaves the old."""
+    the old file open keep reading it; new readers see the new one; a crash leaves the old.
+    The file is made read-only (0444) so an analyst's plain connect cannot change it; the
+    stamp records whether slices were lost with the user's override (FOU_ALLOW_SHRINK)."""
     target = settings.published_db
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     with connect(settings.work_db) as con:
         con.execute("checkpoint")
     shutil.copyfile(settings.work_db, tmp)
+    lost = json.dumps(lost_slices, ensure_ascii=False) if lost_slices else None
     with duckdb.connect(str(tmp)) as con:  # stamp when it was published
-        con.execute("create or replace table main.publication as select ?::timestamptz as published_at", [now()])
-    os.replace(tmp, target)
+        con.execute(
+            "create or replace table main.publication as select ?::timestamptz as published_at, "
+            "?::boolean as allowed_shrink, ?::varchar as lost_slices",
+            [now(), bool(lost_slices), lost],
+        )
+    os.chmod(tmp, 0o444)
+    os.replace(tmp, target)  # allowed over a 0444 target: the folder is writable
     log.info("published %s", target)
     return target
