@@ -33,3 +33,12 @@ class QualityGateFailed(FouError, RuntimeError):
     def __init__(self, message: str, result=None):
         super().__init__(message)
         self.result = result
+
+
+class PublishRefused(FouError, RuntimeError):
+    """The new load lost slices (rows per mart and grain) that the published database has;
+    the message lists them and names the override (FOU_ALLOW_SHRINK=1)."""
+
+    def __init__(self, message: str, lost=None):
+        super().__init__(message)
+        self.lost = lost or []

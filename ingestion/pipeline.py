@@ -8,7 +8,8 @@ import json
 import logging
 from pathlib import Path
 
-from ingestion import incremental, warehouse
+from ingestion import coverage, incremental, warehouse
+from ingestion.errors import PublishRefused
 from ingestion.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -119,7 +120,12 @@ def publish(settings: Settings) -> str:
     if settings.published_db.exists() and incremental.step_is_current(settings, "publish", fp):
         log.info("publish: skipped, the published database already holds these inputs")
         return str(settings.published_db)
-    path = str(warehouse.publish(settings))
+    lost = coverage.lost_slices(settings.published_db, settings.work_db)
+    if lost and not settings.allow_shrink:
+        raise PublishRefused(coverage.refusal_message(lost), lost)
+    if lost:
+        log.warning("publish: %d lost slice(s) allowed by FOU_ALLOW_SHRINK", len(lost))
+    path = str(warehouse.publish(settings, lost))
     incremental.record(settings, "publish", fp)
     return path
 

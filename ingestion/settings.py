@@ -177,6 +177,7 @@ class Settings(BaseSettings):
     http_retries: int = 5
     http_backoff_s: float = 1.0
     full_build: bool = False  # rebuild every dbt model and rerun every step, whatever changed
+    allow_shrink: bool = False  # publish even if the new load lost slices (see coverage.py)
     task_retries: int = 2  # Airflow retries per task; tests and one-off local runs set 0
     report_screenshot: Path | None = None  # tests: where to save a PNG of the report's first page
 

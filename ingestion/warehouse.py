@@ -54,19 +54,26 @@ def load_config(settings: Settings) -> None:
         )
 
 
-def publish(settings: Settings) -> Path:
+def publish(settings: Settings, lost_slices: list[dict] | None = None) -> Path:
     """Copy the checked work database to the published path, atomically: readers that have
-    the old file open keep reading it; new readers see the new one; a crash leaves the old."""
+    the old file open keep reading it; new readers see the new one; a crash leaves the old.
+    The file is made read-only (0444) so an analyst's plain connect cannot change it; the
+    stamp records whether slices were lost with the user's override (FOU_ALLOW_SHRINK)."""
     target = settings.published_db
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     with connect(settings.work_db) as con:
         con.execute("checkpoint")
     shutil.copyfile(settings.work_db, tmp)
+    lost = json.dumps(lost_slices, ensure_ascii=False) if lost_slices else None
     with duckdb.connect(str(tmp)) as con:  # stamp when it was published
-        con.execute("create or replace table main.publication as select ?::timestamptz as published_at", [now()])
+        con.execute(
+            "create or replace table main.publication as select ?::timestamptz as published_at, "
+            "?::boolean as allowed_shrink, ?::varchar as lost_slices",
+            [now(), bool(lost_slices), lost],
+        )
         comment_from_manifest(con, settings.data_dir / "dbt_target" / "manifest.json")
-    os.chmod(tmp, 0o444)  # read-only on disk: a plain duckdb.connect cannot change it
-    os.replace(tmp, target)  # works on a 0444 target: the directory, not the file, is written
+    os.chmod(tmp, 0o444)  # read-only on disk (for every user but root)
+    os.replace(tmp, target)  # works on a 0444 target: the folder, not the file, is written
     log.info("published %s", target)
     return target
 

@@ -1,67 +1,98 @@
-"""The published file: read-only on disk, so a plain duckdb.connect cannot change it, yet the
-atomic publish still replaces it; and dbt's descriptions are in the database as comments."""
+"""Publish never loses a slice silently, and the published file is read-only on disk.
 
-from __future__ import annotations
+Each test copies the session's bundled data dir (never changing the fixture's files), changes
+the copy's work database behind dbt's back, and publishes it."""
 
 import hashlib
+import json
 import os
 import shutil
 import stat
-import subprocess
-import sys
 
 import duckdb
 import pytest
 
-from ingestion import warehouse
+from ingestion import pipeline
+from ingestion.errors import PublishRefused
+from ingestion.settings import Settings
 
 
 def sha256(path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-PLAIN_CONNECT = (
-    "import sys, duckdb\n"
-    "con = duckdb.connect(sys.argv[1])\n"  # without read_only=True
-    "con.execute('create table main.analyst_scratch as select 1 as x')\n"
-)
+@pytest.fixture
+def copy(bundled_warehouse, tmp_path):
+    """Settings for a private copy of the bundled, published data dir."""
+    data = tmp_path / "data"
+    shutil.copytree(bundled_warehouse.data_dir, data)
+    return Settings(data_dir=data, source_mode="snapshot", full_build=True)
 
 
-def test_published_file_is_read_only_and_a_plain_connect_cannot_change_it(bundled_warehouse, tmp_path):
-    """Root ignores file modes: the write refusal is shown only as an unprivileged user (as the
-    containers' airflow user runs); under root only the mode is asserted."""
-    db = bundled_warehouse.published_db
-    assert stat.S_IMODE(db.stat().st_mode) == 0o444
+def change_work(settings, sql: str) -> int:
+    with duckdb.connect(str(settings.work_db)) as con:
+        return con.execute(sql).fetchone()[0]
+
+
+def published_count(settings, sql: str) -> int:
+    with duckdb.connect(str(settings.published_db), read_only=True) as con:
+        return con.execute(sql).fetchone()[0]
+
+
+def test_lost_population_year_refuses_the_publish(copy):
+    """The bundled population has sex=total, age_band=total only, so the lost slice is a year."""
+    before = sha256(copy.published_db)
+    n = published_count(copy, "select count(*) from marts.fct_population where year = 2024")
+    assert n > 0
+    change_work(copy, "delete from marts.fct_population where year = 2024 returning 1")
+    with pytest.raises(PublishRefused) as err:
+        pipeline.publish(copy)
+    msg = str(err.value)
+    line = f"  marts.fct_population year=2024, sex=total, age_band=total: published {n} rows, new 0"
+    assert line in msg.splitlines()
+    assert "year=2023" not in msg and "FOU_ALLOW_SHRINK=1" in msg
+    assert sha256(copy.published_db) == before
+
+
+def test_lost_oj_kpi_refuses_the_publish(copy):
+    before = sha256(copy.published_db)
+    kpi = published_count(copy, "select min(kpi_id) from marts.fct_oj_results")
+    change_work(copy, f"delete from marts.fct_oj_results where kpi_id = '{kpi}' returning 1")
+    with pytest.raises(PublishRefused) as err:
+        pipeline.publish(copy)
+    lost = err.value.lost
+    assert lost and all(x["mart"] == "fct_oj_results" and x["slice"].startswith(f"kpi_id={kpi}, year=") for x in lost)
+    assert f"marts.fct_oj_results kpi_id={kpi}, year=" in str(err.value)
+    assert sha256(copy.published_db) == before
+
+
+def test_allow_shrink_publishes_and_records_the_lost_slices(copy):
+    kpi = published_count(copy, "select min(kpi_id) from marts.fct_oj_results")
+    change_work(copy, f"delete from marts.fct_oj_results where kpi_id = '{kpi}' returning 1")
+    pipeline.publish(copy.model_copy(update={"allow_shrink": True}))
+    assert published_count(copy, f"select count(*) from marts.fct_oj_results where kpi_id = '{kpi}'") == 0
+    with duckdb.connect(str(copy.published_db), read_only=True) as con:
+        allowed, lost = con.execute("select allowed_shrink, lost_slices from main.publication").fetchone()
+    assert allowed is True
+    lost = json.loads(lost)
+    assert lost and {x["mart"] for x in lost} == {"fct_oj_results"}
+    assert all(x["slice"].startswith(f"kpi_id={kpi}, ") and x["published"] > 0 for x in lost)
+
+
+def test_unchanged_work_db_publishes_normally(copy):
+    before = sha256(copy.published_db)
+    pipeline.publish(copy)
+    assert sha256(copy.published_db) != before  # a new stamp: it was published again
+    with duckdb.connect(str(copy.published_db), read_only=True) as con:
+        assert con.execute("select allowed_shrink, lost_slices from main.publication").fetchone() == (False, None)
+
+
+def test_published_file_is_read_only(copy):
+    pipeline.publish(copy)
+    assert stat.S_IMODE(copy.published_db.stat().st_mode) == 0o444
     if os.geteuid() == 0:
-        pytest.skip("running as root, which ignores the 0444 mode")
-    before = sha256(db)
-    run = subprocess.run([sys.executable, "-c", PLAIN_CONNECT, str(db)], capture_output=True, text=True)
-    assert run.returncode != 0 and "duckdb" in run.stderr.lower(), run.stderr
-    assert sha256(db) == before
-
-
-def test_publish_replaces_a_read_only_target(bundled_warehouse, tmp_path):
-    # a copy: the session's warehouse is shared, and other tests hold connections to it (DuckDB
-    # then hands this process the cached old instance instead of the new file)
-    shutil.copytree(bundled_warehouse.data_dir, tmp_path / "data")
-    settings = bundled_warehouse.model_copy(update={"data_dir": tmp_path / "data"})
-    db = settings.published_db
-    with duckdb.connect(str(db), read_only=True) as con:
-        first = con.execute("select published_at from main.publication").fetchone()[0]
-    warehouse.publish(settings)
-    with duckdb.connect(str(db), read_only=True) as con:
-        assert con.execute("select published_at from main.publication").fetchone()[0] > first
-    assert stat.S_IMODE(db.stat().st_mode) == 0o444
-
-
-def test_fct_fees_columns_carry_dbt_descriptions(bundled_warehouse):
-    with duckdb.connect(str(bundled_warehouse.published_db), read_only=True) as con:
-        rows = con.execute(
-            "select column_name, comment from duckdb_columns() where schema_name = 'marts' and table_name = 'fct_fees'"
-        ).fetchall()
-        table = con.execute(
-            "select comment from duckdb_tables() where schema_name = 'marts' and table_name = 'fct_fees'"
-        ).fetchone()
-    comments = dict(rows)
-    assert comments and all(comments.values()), comments  # every column documented in dbt
-    assert table and table[0]
+        pytest.skip("root ignores file modes: a plain connect could write; the mode is asserted above")
+    before = sha256(copy.published_db)
+    with pytest.raises(duckdb.IOException):
+        duckdb.connect(str(copy.published_db)).execute("create table x (a int)")
+    assert sha256(copy.published_db) == before
