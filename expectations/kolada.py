@@ -153,5 +153,22 @@ def kolada_checks(p: Params) -> list[Check]:
             ),
             "ÖJ results per KPI, municipality, year and sex, with the region rank and quartile.",
         ),
+        Check(
+            "raw_kolada_stale_kpis",
+            "raw",
+            ("raw.kolada_values",),
+            # one row per KPI whose values were kept from an earlier run because this run's fetch
+            # failed (raw.kolada_values.stale_reason has why): reported, not blocking
+            "select kpi, any_value(stale_reason) as stale_reason from raw.kolada_values where is_stale group by kpi",
+            (
+                warning(
+                    gxe.ExpectTableRowCountToEqual,
+                    "ÖJ KPIs not refreshed by this load (earlier values kept; the KPI and why are in "
+                    "raw.kolada_values.stale_reason): expected none",
+                    value=0,
+                ),
+            ),
+            "ÖJ KPIs whose latest fetch failed, so their earlier values are kept and marked stale.",
+        ),
     ]
     return checks
