@@ -30,9 +30,9 @@ test: $(VENV)/.synced
 fees: $(VENV)/.synced
 	$(VENV)/bin/fou fees
 
-## report: the steering-group report (HTML + PDF) from the published warehouse, e.g. make report YEAR=2025
+## report: the steering-group deck (PPTX, PDF, HTML) for a meeting, e.g. make report MEETING=2026-02-26; YEAR=2025 gives the yearly report
 report: $(VENV)/.synced
-	$(VENV)/bin/fou report $(if $(YEAR),--year $(YEAR))
+	$(VENV)/bin/fou report $(if $(MEETING),--meeting $(MEETING)) $(if $(YEAR),--year $(YEAR))
 
 ## sql: a read-only SQL shell on the published warehouse
 sql: $(VENV)/.synced
