@@ -84,17 +84,15 @@ def anything_left_after_dbt(settings: Settings, built: dict) -> bool:
 
 
 def downstream_is_current(settings: Settings, year: int | None = None) -> bool:
-    """True when the quality gate, publish and the report of `year` (default: last year)
-    all last ran on exactly these inputs."""
-    from report import latest_complete_year
-
+    """True when the quality gate, publish and the report of `year` (default: the year the
+    next meeting's deck covers, as build_report) all last ran on exactly these inputs."""
     if not settings.published_db.exists():
         return False
     fp = incremental.gate_fingerprint(settings)
     return (
         incremental.step_is_current(settings, "quality_gate", fp)
         and incremental.step_is_current(settings, "publish", fp)
-        and incremental.report_is_current(settings, year or latest_complete_year())[0]
+        and incremental.report_is_current(settings, year or report_year())[0]
     )
 
 
@@ -130,13 +128,21 @@ def publish(settings: Settings) -> str:
     return path
 
 
+def report_year() -> int:
+    """The activity year the next meeting's deck covers: the year before the meeting. One place,
+    so that the short-circuit checks the very report build_report makes."""
+    from report import next_meeting
+
+    return next_meeting().year - 1
+
+
 def build_report(settings: Settings, year: int | None = None) -> list[str]:
     """The steering-group report of `year` (default: last year), unless it was built from this
     very published file by the same report code. Checked before importing the report code."""
     from report import next_meeting
 
     on = next_meeting()
-    year = year or on.year - 1
+    year = year or report_year()
     current, state_path, state = incremental.report_is_current(settings, year)
     if current:
         log.info("report: skipped, it was built from the same published database")
