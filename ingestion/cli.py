@@ -198,14 +198,14 @@ def report(
     """Build the steering-group deck (PPTX, PDF, HTML) for a meeting from the published warehouse."""
     from datetime import date
 
-    from report import next_meeting
+    from report import covered_year, next_meeting
     from report.build import build
 
     if data_dir:
         os.environ["FOU_DATA_DIR"] = str(data_dir.resolve())
     settings = Settings()
     on = None if year and not meeting else (date.fromisoformat(meeting) if meeting else next_meeting())
-    year = year or on.year - 1
+    year = year or covered_year(on)
     paths = build(settings.published_db, out_dir or settings.reports_dir, year, pdf=pdf, on=on)
     console.print(
         "Rapport " + (f"styrgruppsmöte {on}" if on else str(year)) + ":\n  " + "\n  ".join(str(p) for p in paths if p)

@@ -129,11 +129,11 @@ def publish(settings: Settings) -> str:
 
 
 def report_year() -> int:
-    """The activity year the next meeting's deck covers: the year before the meeting. One place,
-    so that the short-circuit checks the very report build_report makes."""
-    from report import next_meeting
+    """The activity year the next meeting's deck covers, so that the short-circuit checks the
+    very report build_report makes."""
+    from report import covered_year, next_meeting
 
-    return next_meeting().year - 1
+    return covered_year(next_meeting())
 
 
 def build_report(settings: Settings, year: int | None = None) -> list[str]:

@@ -8,10 +8,10 @@ import yaml
 MEETINGS = Path(__file__).resolve().parent.parent / "config" / "report.yml"
 
 
-def latest_complete_year(today: date | None = None) -> int:
-    """The year a report covers by default: last year. Here, not in report.build, so that the
-    monthly load can ask it without importing the report code (matplotlib, WeasyPrint)."""
-    return (today or date.today()).year - 1
+def covered_year(meeting: date) -> int:
+    """The activity year a meeting's deck covers: the year before the meeting. Here, not in
+    report.build, so that the monthly load can ask without importing matplotlib or WeasyPrint."""
+    return meeting.year - 1
 
 
 def next_meeting(today: date | None = None) -> date:
