@@ -20,6 +20,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from ingestion import data_docs
 from ingestion.errors import QualityGateFailed
 from ingestion.settings import Settings
 
@@ -254,6 +255,7 @@ def run(settings: Settings) -> QualityResult:
     # only this run's pages (and the index): older runs' pages stay as they were built
     suites = [ExpectationSuiteIdentifier(name) for name in frames]
     context.build_data_docs(resource_identifiers=[*identifiers, *suites])
+    data_docs.finish(context, data_docs_dir(settings))  # offline assets, latest runs only
     index = data_docs_dir(settings) / "index.html"
     outcome = QualityResult(
         checked=list(frames),
