@@ -38,9 +38,9 @@ report: $(VENV)/.synced
 sql: $(VENV)/.synced
 	$(VENV)/bin/fou sql
 
-## docs: dbt docs (catalog and manifest with every mart column described) into data/dbt_target
+## docs: dbt docs of the published database (every mart column described, an overview for analysts) into data/dbt_docs; SERVE=1 serves them on :8081
 docs: $(VENV)/.synced
-	$(VENV)/bin/fou docs
+	$(VENV)/bin/fou docs $(if $(SERVE),--serve)
 
 ## bench: benchmarks of the monthly load (docs/benchmarks.md); figures in data/benchmarks/latest.{json,md}
 bench: $(VENV)/.synced

@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.table import Table
 
 from ingestion import console as out
+from ingestion.dbt import DOCS_PORT
 from ingestion.errors import FouError
 from ingestion.lock import load_lock
 from ingestion.settings import PROJECT_DIR, Settings, SourceMode
@@ -232,17 +233,29 @@ def sql(
 
 
 @app.command()
-def docs() -> None:
-    """dbt docs (catalog and manifest, every mart column described) into <data dir>/dbt_target."""
+def docs(
+    serve: bool = typer.Option(False, "--serve", help="then serve them over HTTP until Ctrl-C (see --port)"),
+    port: int = typer.Option(DOCS_PORT, help="port for --serve (8080 is Airflow's)"),
+    host: str = typer.Option("127.0.0.1", help="address for --serve (0.0.0.0 in a container)"),
+) -> None:
+    """dbt docs of the published database (read-only): catalog, manifest and the analysts'
+    overview into <data dir>/dbt_docs."""
     from ingestion import dbt
 
-    settings = Settings()
-    dbt.run(settings, "docs", "generate")
-    target = settings.data_dir / "dbt_target"
-    console.print(
-        f"dbt docs in {target}; browse them with: python -m http.server -d {target} 8081 (8080 is Airflow)",
-        soft_wrap=True,
-    )
+    target = dbt.docs(Settings())
+    if not serve:
+        console.print(
+            f"dbt docs in {target}; serve them with: fou docs --serve (http://localhost:{port})", soft_wrap=True
+        )
+        return
+    server = dbt.serve_docs(target, host, port)
+    console.print(f"dbt docs of the published database on http://localhost:{port} (Ctrl-C stops)", soft_wrap=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
 
 
 def main() -> None:

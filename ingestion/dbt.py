@@ -1,5 +1,5 @@
 """dbt in this process (no second interpreter start) against the work database, with one parse
-cache shared by every data dir of this checkout."""
+cache shared by every data dir of this checkout; and dbt docs of the published database."""
 
 from __future__ import annotations
 
@@ -7,8 +7,11 @@ import contextlib
 import logging
 import os
 import shutil
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
-from ingestion.errors import DbtFailed
+from ingestion.errors import DbtFailed, FouError
 from ingestion.settings import DBT_PROJECT_DIR, Settings
 
 log = logging.getLogger(__name__)
@@ -16,6 +19,7 @@ log = logging.getLogger(__name__)
 # dbt's parse cache, shared by every data dir of this checkout: a new data dir (the first load,
 # every test) then parses only what changed instead of the whole project (~6 s).
 PARSE_CACHE = DBT_PROJECT_DIR / "target" / "partial_parse.msgpack"
+DOCS_PORT = 8081  # `fou docs --serve`; Airflow's UI has 8080
 
 
 def run(settings: Settings, *args: str) -> None:
@@ -23,12 +27,42 @@ def run(settings: Settings, *args: str) -> None:
 
     dbt re-parses the whole project when the profile changes, and the database path is part of
     the profile: so dbt runs in the database's folder with the same relative path every time."""
-    from dbt.cli.main import dbtRunner
-
     target = (settings.data_dir / "dbt_target").resolve()
     own_cache = target / PARSE_CACHE.name
     cache = next((c for c in (own_cache, PARSE_CACHE) if c.exists()), None)
     os.environ["FOU_WORK_DB"] = settings.work_db.name  # read by dbt_project/profiles.yml
+    _invoke(settings, args, target, cache)
+    _share_parse_cache(own_cache)
+
+
+def docs(settings: Settings) -> Path:
+    """dbt docs of the *published* database (profile target `published`, opened read-only), so
+    relations read fou_nordvast.marts.…, as analysts query them. Own target folder and parse
+    cache: the build's (dbt_target, its manifest read by publish) stay as the build left them."""
+    if not settings.published_db.exists():
+        raise FouError(f"no published database at {settings.published_db}: run the monthly load first (make run)")
+    target = (settings.data_dir / "dbt_docs").resolve()
+    own_cache = target / PARSE_CACHE.name
+    os.environ["FOU_PUBLISHED_DB"] = settings.published_db.name  # read by dbt_project/profiles.yml
+    _invoke(settings, ("docs", "generate", "--target", "published"), target, own_cache if own_cache.exists() else None)
+    return target
+
+
+def serve_docs(target: Path, host: str = "127.0.0.1", port: int = DOCS_PORT) -> ThreadingHTTPServer:
+    """An HTTP server for the dbt docs in `target` (their page fetches manifest.json and
+    catalog.json, which browsers refuse from file://); the caller runs serve_forever()."""
+    handler = partial(_QuietHandler, directory=str(target))
+    return ThreadingHTTPServer((host, port), handler)
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format, *args) -> None:
+        log.debug("docs: " + format, *args)
+
+
+def _invoke(settings: Settings, args, target: Path, cache: Path | None) -> None:
+    from dbt.cli.main import dbtRunner
+
     # dbt's debug log file costs ~0.7 s per build (protobuf per event); DBT_LOG_LEVEL_FILE=debug
     # brings it back when a model needs investigating
     os.environ.setdefault("DBT_LOG_LEVEL_FILE", "info")
@@ -45,7 +79,6 @@ def run(settings: Settings, *args: str) -> None:
     if not result.success:
         options = f" ({' '.join(args[1:])})" if len(args) > 1 else ""
         raise DbtFailed(f"dbt {args[0]} failed{options}: {result.exception or 'see the test and model errors above'}")
-    _share_parse_cache(own_cache)
 
 
 def _share_parse_cache(parsed) -> None:
