@@ -9,6 +9,7 @@ import json
 import os
 import shutil
 import subprocess
+import threading
 from contextlib import ExitStack
 from pathlib import Path
 
@@ -91,6 +92,7 @@ class DevTools:
                 break
         else:
             raise AssertionError("chromium printed no DevTools address")
+        threading.Thread(target=self.proc.stderr.read, daemon=True).start()  # keep the pipe from filling
         from websockets.sync.client import connect
 
         self.stack = ExitStack()
