@@ -127,7 +127,8 @@ SEALED = [
 @pytest.fixture
 def sealed_case(published, tmp_path):
     data, db = published
-    work = db.with_name("work.duckdb")
+    work = data / "work" / "work.duckdb"  # where Settings.work_db puts it
+    work.parent.mkdir(parents=True, exist_ok=True)
     with duckdb.connect(str(work)) as con:
         con.execute("create table t as select 1 as i")
     csv = tmp_path / "local.csv"
