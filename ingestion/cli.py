@@ -206,7 +206,7 @@ def report(
     settings = Settings()
     on = None if year and not meeting else (date.fromisoformat(meeting) if meeting else next_meeting())
     year = year or covered_year(on)
-    paths = build(settings.published_db, out_dir or settings.reports_dir, year, pdf=pdf, on=on)
+    paths = build(published(settings), out_dir or settings.reports_dir, year, pdf=pdf, on=on)
     console.print(
         "Rapport " + (f"styrgruppsmöte {on}" if on else str(year)) + ":\n  " + "\n  ".join(str(p) for p in paths if p)
     )
