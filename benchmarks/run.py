@@ -80,7 +80,7 @@ def plain_dbt(work: Path, runs: int, log: Path) -> dict:
                 "--log-path",
                 str(work / "dbt_plain_logs"),
             ],
-            {**base_env(work), "FOU_WORK_DB": str(src / "warehouse" / "work.duckdb")},
+            {**base_env(work), "FOU_WORK_DB": str(src / "work" / "work.duckdb")},
             log,
         )
         if rc:
@@ -127,7 +127,7 @@ def dag(work: Path, runs: int, log: Path) -> dict:
 def incremental(work: Path, runs: int, log: Path, full_s: float) -> dict:
     """In the last DAG data dir: runs with nothing changed, then one with a new record file."""
     d = work / f"dag_{max(0, runs - 1)}"
-    if not (d / "warehouse" / "work.duckdb").exists():
+    if not (d / "work" / "work.duckdb").exists():
         d = fresh(work / "dag_incr")
         run_child([PY, "-m", "benchmarks.dag_run", "--data-dir", str(d)], base_env(work), log)
     unchanged = []

@@ -156,8 +156,16 @@ def _summarise(settings: Settings, dag_run, elapsed: float, before: float | None
         task_states = {ti.task_id: str(ti.state) for ti in dag_run.get_task_instances()}
         failed = sorted(t for t, st in task_states.items() if st.endswith("failed") and "upstream" not in st)
         published = "success" in task_states.get("publish", "")
-        for reason in out.failure_reasons(log_file):
+        reasons = out.failure_reasons(log_file)
+        for reason in reasons:
             console.print(f"  {reason}", soft_wrap=True, highlight=False)
+        if settings.source_mode is SourceMode.live and any("could not be reached" in r for r in reasons):
+            console.print(
+                "  No network? FOU_SOURCE_MODE=auto falls back to the bundled snapshot for each source that "
+                "cannot be reached; FOU_SOURCE_MODE=snapshot runs offline.",
+                soft_wrap=True,
+                highlight=False,
+            )
         console.print(
             f"monthly_load ended in state {state} after {elapsed:.0f} s; failed: {', '.join(failed) or 'none'}. "
             + (
@@ -207,7 +215,7 @@ def report(
     settings = Settings()
     on = None if year and not meeting else (date.fromisoformat(meeting) if meeting else next_meeting())
     year = year or covered_year(on)
-    paths = build(settings.published_db, out_dir or settings.reports_dir, year, pdf=pdf, on=on)
+    paths = build(published(settings), out_dir or settings.reports_dir, year, pdf=pdf, on=on)
     console.print(
         "Rapport " + (f"styrgruppsmöte {on}" if on else str(year)) + ":\n  " + "\n  ".join(str(p) for p in paths if p)
     )

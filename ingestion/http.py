@@ -6,12 +6,16 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import socket
 import threading
 import time
 from collections import deque
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -137,6 +141,10 @@ class HttpClient:
             self.limiter.wait()
         self.calls += 1
         described = f"{self.source}: {method} {url}"
+        try:
+            check_resolves(url, min(self.timeout_s, 10))
+        except SourceUnreachable as exc:
+            raise SourceUnreachable(f"{self.source}: {exc}") from None
         r = self._send(method, url, params, json_body, described)
         if r.status_code >= 400:
             raise SourceError(f"{described} answered HTTP {r.status_code}: {r.text[:300]!r}")
@@ -171,8 +179,44 @@ class HttpClient:
                 log.warning("%s was cut off mid-answer (%s); retrying", described, exc)
                 time.sleep(self.backoff_s * 2**attempt)
             except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as exc:
-                raise SourceUnreachable(f"{described} could not be reached: {exc}") from exc
+                raise SourceUnreachable(f"{described} could not be reached: {why_unreachable(exc)}") from exc
         raise AssertionError("unreachable")
+
+
+def why_unreachable(exc: Exception) -> str:
+    """urllib3's reason in a few words (its own text repeats the URL and pool three times)."""
+    text = str(exc)
+    if "NameResolution" in text or "Name or service not known" in text or "getaddrinfo" in text:
+        return "the host name could not be resolved (no network or no DNS?)"
+    if "Connection refused" in text:
+        return "connection refused"
+    if isinstance(exc, requests.exceptions.Timeout):
+        return f"no answer in time ({text[-160:]})"
+    return text[-300:]
+
+
+def check_resolves(url: str, timeout_s: float) -> None:
+    """Name resolution has no timeout of its own in Python, and with an unreachable DNS server
+    it hung 30 s per host here; asked in a thread, a load without network fails in `timeout_s`."""
+    host = urlsplit(url).hostname
+    if not host or host in _RESOLVED:
+        return
+    pool = ThreadPoolExecutor(max_workers=1)
+    try:
+        pool.submit(socket.getaddrinfo, host, None).result(timeout=timeout_s)
+    except FutureTimeout:
+        raise SourceUnreachable(
+            f"{url}: name resolution of {host} gave no answer in {timeout_s:.0f} s (no network or no DNS?)"
+        ) from None
+    except OSError:
+        pass  # the request itself reports it, as NameResolutionError
+    else:
+        _RESOLVED.add(host)
+    finally:
+        pool.shutdown(wait=False)
+
+
+_RESOLVED: set[str] = set()
 
 
 def land(response: Response, landing_dir: Path, name: str) -> Path:

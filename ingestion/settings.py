@@ -211,8 +211,9 @@ class Settings(BaseSettings):
 
     @property
     def work_db(self) -> Path:
-        """The database every load writes to; analysts never open it."""
-        return self.data_dir / "warehouse" / "work.duckdb"
+        """The database every load writes to; analysts never open it. A folder of its own, apart from
+        warehouse/, so the analysts' container can mount warehouse/ without seeing this file."""
+        return self.data_dir / "work" / "work.duckdb"
 
     @property
     def published_db(self) -> Path:

@@ -12,11 +12,13 @@ DuckDB may not open in an older CLI, so the shell is the same duckdb the warehou
 with: `duckdb.connect(published, read_only=True)`. DuckDB itself refuses every write on such a
 connection (INSERT, CREATE, ATTACH … read-write), so nothing here has to police statements.
 
-Statements end with ';' and may span lines. Dot commands: .tables, .schema <table>, .marts,
-.help, .quit. Non-interactive: `-c "select …"` or SQL on standard input."""
+Statements end with ';' and may span lines. Dot commands: .tables, .schema <table> (with dbt's
+column descriptions), .marts, .help, .quit. Non-interactive (`-c "select …"` or SQL on standard
+input): CSV on stdout, errors on stderr, exit code 1 when a statement failed."""
 
 from __future__ import annotations
 
+import csv
 import sys
 from contextlib import redirect_stdout
 from pathlib import Path
@@ -71,22 +73,27 @@ def open_harlequin(db: Path, allow_dir: Path | None = None) -> None:
     os.execv(cmd[0], cmd)
 
 
-def show(con: duckdb.DuckDBPyConnection, sql: str, out: TextIO) -> bool:
-    """Run one statement and print its result as a table; errors are printed, not raised."""
+def show(con: duckdb.DuckDBPyConnection, sql: str, out: TextIO, err: TextIO | None = None, as_csv=False) -> bool:
+    """Run one statement and print its result: a table for people, CSV (header, then rows) for
+    scripts. Errors go to `err` (stderr for scripts), not raised: the session goes on."""
     try:
         rel = con.sql(sql)
         if rel is None:  # a statement without a result (SET, PRAGMA …)
-            print("OK", file=out)
+            print("OK", file=err if as_csv else out)
+        elif as_csv:
+            writer = csv.writer(out, lineterminator="\n")
+            writer.writerow(rel.columns)
+            writer.writerows(rel.fetchall())
         else:
             with redirect_stdout(out):  # Relation.show prints through Python's sys.stdout
                 rel.show(max_rows=MAX_ROWS, max_width=200)
         return True
     except duckdb.Error as exc:
-        print(f"Fel: {exc}", file=out)
+        print(f"Fel: {exc}", file=err or out)
         return False
 
 
-def dot_command(con: duckdb.DuckDBPyConnection, line: str, out: TextIO) -> bool:
+def dot_command(con: duckdb.DuckDBPyConnection, line: str, out: TextIO, err=None, as_csv=False) -> bool:
     """Returns False when the shell should stop."""
     cmd, _, arg = line.strip().partition(" ")
     if cmd in (".quit", ".exit", ".q"):
@@ -94,35 +101,35 @@ def dot_command(con: duckdb.DuckDBPyConnection, line: str, out: TextIO) -> bool:
     if cmd == ".help":
         print(HELP, file=out)
     elif cmd == ".tables":
-        show(
-            con,
-            "select table_schema as schema, table_name as namn, table_type as typ "
-            "from information_schema.tables order by 1, 2",
-            out,
-        )
+        show(con, TABLES, out, err, as_csv)
     elif cmd == ".marts":
-        show(
-            con,
-            "select table_name as mart, estimated_size as rader_ungefär from duckdb_tables() "
-            "where schema_name = 'marts' union all select view_name, null from duckdb_views() "
-            "where schema_name = 'marts' order by 1",
-            out,
-        )
+        show(con, MARTS, out, err, as_csv)
     elif cmd == ".schema" and arg:
         schema, _, table = arg.strip().rpartition(".")
-        try:
-            rel = con.execute(
-                "select column_name as kolumn, data_type as typ from information_schema.columns "
-                "where table_name = ? and (? = '' or table_schema = ?) order by ordinal_position",
-                [table, schema, schema],
-            )
-            rows = rel.fetchall()
-            print("\n".join(f"  {c:<32} {t}" for c, t in rows) if rows else f"Ingen tabell {arg}", file=out)
-        except duckdb.Error as exc:
-            print(f"Fel: {exc}", file=out)
+        sql = SCHEMA.format(table=_literal(table), schema=_literal(schema or "marts"))
+        show(con, sql, out, err, as_csv)
     else:
-        print(f"Okänt kommando {line.strip()}; skriv .help", file=out)
+        print(f"Okänt kommando {line.strip()}; skriv .help", file=err or out)
     return True
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+TABLES = (
+    "select table_schema as schema, table_name as namn, table_type as typ from information_schema.tables order by 1, 2"
+)
+MARTS = (
+    "select table_name as mart, estimated_size as rader_ungefär, comment as beskrivning from duckdb_tables() "
+    "where schema_name = 'marts' union all select view_name, null, comment from duckdb_views() "
+    "where schema_name = 'marts' order by 1"
+)
+# the descriptions are dbt's, stored with COMMENT ON at publish (ingestion/warehouse.py)
+SCHEMA = (
+    "select column_name as kolumn, data_type as typ, comment as beskrivning from duckdb_columns() "
+    "where table_name = {table} and schema_name = {schema} order by column_index"
+)
 
 
 def run(
@@ -131,15 +138,18 @@ def run(
     stdin: TextIO = sys.stdin,
     out: TextIO = sys.stdout,
     allow_dir: Path | None = None,
+    err: TextIO | None = None,
 ) -> int:
-    """Interactive when stdin is a terminal; otherwise reads statements from stdin (or -c).
-    A failed statement does not end the session; returns 1 if any failed, so scripts notice."""
+    """Interactive when stdin is a terminal (tables, errors inline); otherwise reads statements
+    from stdin (or -c) and writes CSV, errors to stderr. A failed statement does not end the
+    session; returns 1 if any failed, so scripts notice."""
     con = connect(db, allow_dir)
     ok = True
     try:
         if command is not None:
-            return 0 if show(con, command, out) else 1
+            return 0 if show(con, command, out, err or sys.stderr, as_csv=True) else 1
         interactive = stdin.isatty()
+        err, as_csv = (out, False) if interactive else (err or sys.stderr, True)
         if interactive:
             try:
                 import readline  # noqa: F401 - line editing and history where available
@@ -160,15 +170,15 @@ def run(
             if not interactive and line == "":
                 break
             if not buffer and line.strip().startswith("."):
-                if not dot_command(con, line, out):
+                if not dot_command(con, line, out, err, as_csv):
                     break
                 continue
             buffer.append(line.rstrip("\n"))
             if line.rstrip().endswith(";"):
-                ok &= show(con, "\n".join(buffer), out)
+                ok &= show(con, "\n".join(buffer), out, err, as_csv)
                 buffer = []
         if buffer and "\n".join(buffer).strip():
-            ok &= show(con, "\n".join(buffer), out)
+            ok &= show(con, "\n".join(buffer), out, err, as_csv)
     finally:
         con.close()
     return 0 if ok else 1

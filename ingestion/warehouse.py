@@ -61,6 +61,7 @@ def publish(settings: Settings, lost_slices: list[dict] | None = None) -> Path:
     stamp records whether slices were lost with the user's override (FOU_ALLOW_SHRINK)."""
     target = settings.published_db
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    target.parent.mkdir(parents=True, exist_ok=True)  # its own folder (not the work database's)
     with connect(settings.work_db) as con:
         con.execute("checkpoint")
     shutil.copyfile(settings.work_db, tmp)

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import yaml
 
+from ingestion.settings import Settings
+
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 COMPOSE = yaml.safe_load((PROJECT_DIR / "docker-compose.yml").read_text(encoding="utf-8"))
 SERVICES = COMPOSE["services"]
@@ -39,20 +41,41 @@ def test_postgres_metadata_and_local_executor_by_default():
     assert SERVICES["airflow-init"]["environment"]["_AIRFLOW_DB_MIGRATE"] == "true"
 
 
-def test_volumes_for_warehouse_inbox_logs_and_read_only_analysts():
+def test_volumes_hold_only_data_and_analysts_see_only_the_published_file():
     mounts = SERVICES["airflow-scheduler"]["volumes"]
     targets = {m.split(":")[1] for m in mounts}
     # only data: the code is installed in the image (issue 13 item 8)
-    assert targets == {"/opt/fou/data", "/opt/fou/data/inbox", "/opt/airflow/logs"}
-    assert "warehouse" in COMPOSE["volumes"] and "postgres-db-volume" in COMPOSE["volumes"]
-    analyst = SERVICES["analyst"]["volumes"]
-    assert "warehouse:/opt/fou/data:ro" in analyst
-    assert all(m.endswith(":ro") for m in analyst)
+    assert targets == {
+        "/opt/fou/data",
+        "/opt/fou/data/warehouse",
+        "/opt/fou/data/inbox",
+        "/opt/fou/data/reports",
+        "/opt/fou/data/data_docs",
+        "/opt/airflow/logs",
+    }
+    assert {"fou-data", "published", "postgres-db-volume"} <= set(COMPOSE["volumes"])
+    # staff and the chief get the deck and Data Docs on the host, next to ./inbox
+    assert {m.split(":")[0] for m in mounts} >= {"./inbox", "./outputs/reports", "./outputs/data_docs"}
+    analyst = SERVICES["analyst"]
+    # the published file has a volume of its own; the work database (Settings.work_db, in
+    # <data_dir>/work/) is not in it, so the analysts' container cannot even see it
+    assert analyst["volumes"] == ["published:/opt/fou/data/warehouse:ro"]
+    settings = Settings(data_dir=Path("/opt/fou/data"))
+    assert settings.published_db.parent == Path("/opt/fou/data/warehouse")
+    assert settings.work_db.parent != settings.published_db.parent
+    # it builds the image itself, so `docker compose run --rm analyst` works before `up`
+    assert analyst["build"] == "." and analyst["image"] == SERVICES["airflow-scheduler"]["image"]
+    assert "depends_on" not in analyst
 
 
 def test_no_secret_is_committed():
     text = (PROJECT_DIR / "docker-compose.yml").read_text(encoding="utf-8")
-    for secret in ("POSTGRES_PASSWORD", "AIRFLOW__CORE__FERNET_KEY", "AIRFLOW__API_AUTH__JWT_SECRET"):
+    for secret in (
+        "POSTGRES_PASSWORD",
+        "AIRFLOW__CORE__FERNET_KEY",
+        "AIRFLOW__API_AUTH__JWT_SECRET",
+        "AIRFLOW__API__SECRET_KEY",
+    ):
         uses = re.findall(rf"\$\{{{secret}([^}}]*)\}}", text)
         assert uses and all(u.startswith(":?") for u in uses), secret  # required from .env, no default
     example = dict(

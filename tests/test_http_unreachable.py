@@ -46,3 +46,26 @@ def test_unresolvable_host_fails_at_once(connects):
     with pytest.raises(SourceUnreachable, match=r"kolada: GET http://nohost.invalid/v3/kpi could not be reached"):
         client.request("GET", "v3/kpi")
     assert connects == ["nohost.invalid"]
+
+
+def test_a_dns_server_that_never_answers_fails_within_the_timeout(monkeypatch, connects):
+    """getaddrinfo has no timeout: with an unreachable DNS server it waits for the resolver's own
+    retries. The client asks in a thread and gives up after its timeout, without connecting."""
+    import threading
+
+    import ingestion.http
+
+    release, answered = threading.Event(), []
+
+    def never_answers(*args, **kwargs):
+        release.wait(60)
+        answered.append(args[0])
+
+    monkeypatch.setattr(ingestion.http.socket, "getaddrinfo", never_answers)
+    client = HttpClient("scb", "http://slowdns.invalid", timeout_s=1, retries=5, backoff_s=10)
+    with pytest.raises(SourceUnreachable, match=r"scb: http://slowdns.invalid/config: name resolution of "
+                       r"slowdns.invalid gave no answer in 1 s \(no network or no DNS\?\)"):  # fmt: skip
+        client.request("GET", "config")
+    assert answered == []  # given up while the resolver still had not answered
+    release.set()
+    assert connects == []

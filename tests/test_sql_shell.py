@@ -32,7 +32,7 @@ def published(tmp_path):
 
 def run(db: Path, script: str) -> tuple[int, str]:
     out = io.StringIO()
-    code = sql_shell.run(db, stdin=io.StringIO(script), out=out)
+    code = sql_shell.run(db, stdin=io.StringIO(script), out=out, err=out)
     return code, out.getvalue()
 
 
@@ -90,8 +90,8 @@ def test_cli_command_is_read_only_too(published):
         env=env,
         timeout=120,
     )
-    assert "7554111" in result.stdout
-    assert "read-only" in result.stdout
+    assert result.stdout.splitlines() == ["s", "7554111"]  # CSV for scripts
+    assert "read-only" in result.stderr
     assert result.returncode == 1
     result = subprocess.run(
         [
@@ -127,7 +127,8 @@ SEALED = [
 @pytest.fixture
 def sealed_case(published, tmp_path):
     data, db = published
-    work = db.with_name("work.duckdb")
+    work = data / "work" / "work.duckdb"  # where Settings.work_db puts it
+    work.parent.mkdir(parents=True, exist_ok=True)
     with duckdb.connect(str(work)) as con:
         con.execute("create table t as select 1 as i")
     csv = tmp_path / "local.csv"
@@ -149,7 +150,7 @@ def test_the_shell_cannot_reach_outside_the_published_file(sealed_case, statemen
     sql = statement.format(**{k: str(v) for k, v in sealed_case.items()})
     res = fou_sql(sealed_case, "-c", sql) if via == "-c" else fou_sql(sealed_case, stdin=sql + "\nselect 42 as a;\n")
     assert res.returncode == 1
-    assert re.search(r"Permission Error: .*disabled (by|through) configuration|configuration has been lock", res.stdout)
+    assert re.search(r"Permission Error: .*disabled (by|through) configuration|configuration has been lock", res.stderr)
     assert not (sealed_case["tmp"] / "out.csv").exists() and not (sealed_case["tmp"] / "export").exists()
     with duckdb.connect(str(sealed_case["work"]), read_only=True) as con:
         assert con.execute("select count(*) from information_schema.tables").fetchone()[0] == 1
@@ -165,9 +166,9 @@ def test_allow_local_files_reads_that_folder_only(sealed_case):
     refused = fou_sql(
         sealed_case, "--allow-local-files", str(sealed_case["tmp"]), "-c", "select * from read_csv('/etc/passwd')"
     )
-    assert refused.returncode == 1 and "disabled by configuration" in refused.stdout
+    assert refused.returncode == 1 and "disabled by configuration" in refused.stderr
     write = fou_sql(sealed_case, "--allow-local-files", str(sealed_case["tmp"]), "-c", "create table marts.x (i int)")
-    assert write.returncode == 1 and "read-only" in write.stdout
+    assert write.returncode == 1 and "read-only" in write.stderr
 
 
 def test_a_terminal_gets_harlequin_read_only_and_sealed(tmp_path):

@@ -20,7 +20,7 @@ select
     previous_value,
     year - previous_year                                                 as years_between,
     value - previous_value                                               as change,
-    round(100.0 * (value - previous_value) / nullif(previous_value, 0), 1) as change_pct,
+    (100.0 * (value - previous_value) / nullif(previous_value, 0)) as change_pct,
     quoted_change_pct,
     source_document,
     is_example

@@ -33,7 +33,7 @@ select
     case when f.previous_year_recorded then coalesce(p.n_items, 0) end            as previous_year_n_items,
     case when f.previous_year_recorded then f.n_items - coalesce(p.n_items, 0) end as change_on_previous_year,
     case when f.previous_year_recorded and coalesce(p.n_items, 0) > 0
-         then round(100.0 * (f.n_items - p.n_items) / p.n_items, 1) end          as change_on_previous_year_pct,
+         then (100.0 * (f.n_items - p.n_items) / p.n_items) end          as change_on_previous_year_pct,
     f.n_example_items,
     f.n_example_items > 0                                                        as contains_examples
 from filled f

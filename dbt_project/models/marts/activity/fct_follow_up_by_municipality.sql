@@ -37,10 +37,10 @@ select
     f.n_items,
     pop.population,
     f.population_year,
-    round(10000.0 * f.n_items / pop.population, 3)                              as items_per_10000_inhabitants,
+    (10000.0 * f.n_items / pop.population)                              as items_per_10000_inhabitants,
     prev.n_items                                                                as previous_year_n_items,
     f.n_items - prev.n_items                                                    as change_on_previous_year,
-    case when prev.n_items > 0 then round(100.0 * (f.n_items - prev.n_items) / prev.n_items, 1) end
+    case when prev.n_items > 0 then (100.0 * (f.n_items - prev.n_items) / prev.n_items) end
                                                                                 as change_on_previous_year_pct,
     f.n_example_items,
     f.n_example_items > 0                                                       as contains_examples

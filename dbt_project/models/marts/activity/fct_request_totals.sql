@@ -21,7 +21,7 @@ select
     y.*,
     p.n_requests                                                            as previous_year_n_requests,
     y.n_requests - p.n_requests                                             as change_on_previous_year,
-    round(100.0 * (y.n_requests - p.n_requests) / nullif(p.n_requests, 0), 1) as change_on_previous_year_pct,
+    (100.0 * (y.n_requests - p.n_requests) / nullif(p.n_requests, 0)) as change_on_previous_year_pct,
     y.n_example_requests > 0                                                as contains_examples
 from per_year y
 left join per_year p on p.year = y.year - 1

@@ -37,8 +37,8 @@ select
     cast(f.n_granted_requests as integer)                                as n_granted_requests,
     pop.population,
     f.population_year,
-    round(10000.0 * f.n_requests / pop.population, 3)                    as requests_per_10000_inhabitants,
-    round(10000.0 * f.n_granted_requests / pop.population, 3)            as granted_requests_per_10000_inhabitants,
+    (10000.0 * f.n_requests / pop.population)                    as requests_per_10000_inhabitants,
+    (10000.0 * f.n_granted_requests / pop.population)            as granted_requests_per_10000_inhabitants,
     cast(f.n_example_requests as integer)                                as n_example_requests,
     f.n_example_requests > 0                                             as contains_examples
 from filled f
