@@ -43,7 +43,8 @@ def docs(settings: Settings) -> Path:
         raise FouError(f"no published database at {settings.published_db}: run the monthly load first (make run)")
     target = (settings.data_dir / "dbt_docs").resolve()
     own_cache = target / PARSE_CACHE.name
-    os.environ["FOU_PUBLISHED_DB"] = settings.published_db.name  # read by dbt_project/profiles.yml
+    # read by dbt_project/profiles.yml; dbt runs in the work database's folder (see run)
+    os.environ["FOU_PUBLISHED_DB"] = os.path.relpath(settings.published_db, settings.work_db.parent)
     _invoke(settings, ("docs", "generate", "--target", "published"), target, own_cache if own_cache.exists() else None)
     return target
 
