@@ -5,7 +5,6 @@ the copy's work database behind dbt's back, and publishes it."""
 
 import hashlib
 import json
-import os
 import shutil
 import stat
 
@@ -89,10 +88,6 @@ def test_unchanged_work_db_publishes_normally(copy):
 
 def test_published_file_is_read_only(copy):
     pipeline.publish(copy)
+    # that a plain duckdb.connect cannot change it, tried as an ordinary user (root ignores file
+    # modes): tests/test_published_file.py
     assert stat.S_IMODE(copy.published_db.stat().st_mode) == 0o444
-    if os.geteuid() == 0:
-        pytest.skip("root ignores file modes: a plain connect could write; the mode is asserted above")
-    before = sha256(copy.published_db)
-    with pytest.raises(duckdb.IOException):
-        duckdb.connect(str(copy.published_db)).execute("create table x (a int)")
-    assert sha256(copy.published_db) == before
