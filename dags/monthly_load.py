@@ -48,8 +48,8 @@ def monthly_load():
         def extract_population() -> list[str]:
             return pipeline.extract_population(Settings())
 
-        @task
-        def load_population(landed: list[str]) -> int:
+        @task(multiple_outputs=False)
+        def load_population(landed: list[str]) -> dict:
             return pipeline.load_population(Settings(), landed)
 
         return load_population(extract_population())

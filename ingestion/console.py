@@ -52,7 +52,12 @@ def _what(task: str, value: Any) -> str:
     if task.endswith("extract_population") or task.endswith("extract_oj"):
         return f"{len(value)} answer(s) landed"
     if task.endswith("load_population"):
-        return f"{value} new answer(s) loaded"
+        return (
+            f"{value.get('answers_loaded', 0)} new answer(s) loaded"
+            + f"; new months: {', '.join(value['new_months']) if value.get('new_months') else 'none'}"
+            + (f"; unchanged at SCB, not downloaded: {', '.join(t)}" if (t := value.get("unchanged_tables")) else "")
+            + (f"; DISCONTINUED at SCB: {', '.join(t)}" if (t := value.get("discontinued_tables")) else "")
+        )
     if task.endswith("load_oj"):
         failed = value.get("failed_kpis") or []
         return (

@@ -99,7 +99,8 @@ class Response:
     body: bytes
     fetched_at: str
     source_mode: str = "live"
-    kind: str = "data"  # data or metadata
+    kind: str = "data"  # data, metadata or table (SCB's /tables/{id})
+    headers: dict = field(default_factory=dict)  # lower-cased names (rate-limit headers are read from here)
     sha256: str = field(init=False)
 
     def __post_init__(self) -> None:
@@ -114,6 +115,25 @@ class Response:
                 f"{self.source}: {self.method} {self.url} returned invalid JSON "
                 f"({len(self.body)} bytes, sha256 {self.sha256[:12]}): {exc}"
             ) from exc
+
+
+class HttpStatusError(SourceError):
+    """An answer with an error status; `status` lets a client react (SCB: 403 = too many cells)."""
+
+    def __init__(self, message: str, status: int):
+        super().__init__(message)
+        self.status = status
+
+
+def _problem(r: requests.Response) -> str:
+    """An RFC 7807 problem+json body as "title: detail", else the start of the body."""
+    try:
+        body = r.json()
+        if isinstance(body, dict) and ("title" in body or "detail" in body):
+            return ": ".join(str(body[k]) for k in ("title", "detail") if body.get(k))
+    except ValueError:
+        pass
+    return repr(r.text[:300])
 
 
 class HttpClient:
@@ -147,7 +167,7 @@ class HttpClient:
             raise SourceUnreachable(f"{self.source}: {exc}") from None
         r = self._send(method, url, params, json_body, described)
         if r.status_code >= 400:
-            raise SourceError(f"{described} answered HTTP {r.status_code}: {r.text[:300]!r}")
+            raise HttpStatusError(f"{described} answered HTTP {r.status_code}: {_problem(r)}", r.status_code)
         if not r.content:
             raise SourceError(f"{described} answered HTTP {r.status_code} with an empty body")
         query = {"params": params, "body": json_body} if params or json_body else None
@@ -159,6 +179,7 @@ class HttpClient:
             r.status_code,
             r.content,
             datetime.now(UTC).isoformat(timespec="seconds"),
+            headers={k.lower(): v for k, v in r.headers.items()},
         )
 
     def _send(self, method, url, params, json_body, described) -> requests.Response:

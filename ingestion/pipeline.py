@@ -24,7 +24,9 @@ def extract_population(settings: Settings) -> list[str]:
     return [str(p) for p in extract.extract_population(settings)]
 
 
-def load_population(settings: Settings, landed: list[str]) -> int:
+def load_population(settings: Settings, landed: list[str]) -> dict:
+    """The run's summary: answers loaded, new months of the monthly table, tables SCB has not
+    updated (not downloaded again) and tables SCB has discontinued."""
     from ingestion.scb import load
 
     warehouse.load_config(settings)

@@ -88,7 +88,7 @@ def test_transient_fault_once_is_retried_and_the_load_goes_on(live, fault, fake_
     fake.faults = [TRANSIENT[fault]]
     landed = scb_extract.extract_population(settings)
     assert len(fake_server.calls_to(DATA)) == 2  # the fault, then one retry
-    assert len(landed) == 4
+    assert len(landed) == 9  # 3 tables × (/tables/{id}, metadata, data)
     assert_landing_intact(settings)
 
 
@@ -120,7 +120,7 @@ def test_two_429s_then_a_cut_mid_answer_are_retried_and_the_load_goes_on(live, f
     fake.faults = [Reply(429, "slow down"), Reply(429, "slow down"), Reply(200, None, cut_at=100)]
     landed = scb_extract.extract_population(settings)
     assert len(fake_server.calls_to(DATA)) == 4  # 429, 429, cut, then the whole answer
-    assert len(landed) == 4
+    assert len(landed) == 9  # 3 tables × (/tables/{id}, metadata, data)
     assert_landing_intact(settings)
 
 
@@ -163,7 +163,7 @@ def test_redirect_is_followed(live, fake_server):
     settings, fake = live
     fake.faults = [Reply(308, b"", headers={"Location": f"{fake_server.url}/moved{DATA}"})]
     fake_server.route("POST", f"/moved{DATA}", fake_server.routes[("POST", DATA)])
-    assert len(scb_extract.extract_population(settings)) == 4
+    assert len(scb_extract.extract_population(settings)) == 9
     assert len(fake_server.calls_to(f"/moved{DATA}")) == 1
 
 

@@ -92,3 +92,31 @@ def test_a_new_run_replaces_a_tables_cells_and_keeps_every_answer(settings, fake
         landed = con.execute("select count(*) from raw.landing_files").fetchone()[0]
     assert cell_shas and cell_shas <= live_data
     assert landed == len(set(snapshot) | set(live))
+
+
+def monthly(con, region, month, sex, band):
+    return con.execute(
+        "select population, method, region_level from marts.fct_population_monthly "
+        "where region_code=? and month_code=? and sex=? and age_band=?",
+        [region, month, sex, band],
+    ).fetchone()
+
+
+def test_monthly_population_for_members_county_and_nation(live_mart):
+    """TAB6471 live: SCB's published totals and 10-year groups, social-services bands summed
+    from single ages (flagged), for the members, the county and the nation."""
+    levels = dict(
+        live_mart.execute(
+            "select region_level, count(distinct region_code) from marts.fct_population_monthly group by 1"
+        ).fetchall()
+    )
+    assert levels == {"member": 8, "county": 1, "nation": 1}
+    total = cell_value({"Region": "0125", "Tid": "2026M02", "Kon": "TotSa", "Alder": "TotSA"})
+    assert monthly(live_mart, "0125", "2026M02", "total", "total") == (total, "published_total", "member")
+    group = cell_value({"Region": "01", "Tid": "2026M01", "Kon": "2", "Alder": "20-29"})
+    assert monthly(live_mart, "01", "2026M01", "women", "20-29") == (group, "published_cell", "county")
+    band = sum(cell_value({"Region": "00", "Tid": "2026M01", "Kon": "1", "Alder": str(a)}) for a in range(65, 100))
+    band += cell_value({"Region": "00", "Tid": "2026M01", "Kon": "1", "Alder": "100+"})
+    assert monthly(live_mart, "00", "2026M01", "men", "65+") == (band, "sum_of_noisy_cells", "nation")
+    rows = live_mart.execute("select count(*) from marts.fct_population_monthly").fetchone()[0]
+    assert rows == 10 * 2 * 3 * (1 + 11 + 3)  # regions × months × sexes × (total, 10-year groups, 3 bands)

@@ -57,9 +57,10 @@ def test_live_extract_reads_limits_splits_and_lands_every_answer(live, fake_serv
     selections = fake.data_calls()
     cells = [math.prod(len(s["valueCodes"]) for s in sel) for sel in selections]
     assert max(cells) <= 5000
-    # TAB638: 10 regions × 4 civil statuses × 102 ages × 2 sexes × 3 years; TAB5557: 10 × 1 × 102 × 3 × 1
-    assert sum(cells) == 10 * 4 * 102 * 2 * 3 + 10 * 1 * 102 * 3 * 1
-    assert len(selections) <= math.ceil(24480 / 5000) + 2 + 1
+    # TAB638: 10 regions × 4 civil statuses × 102 ages × 2 sexes × 3 years; TAB5557: 10 × 1 × 102 × 3 × 1;
+    # TAB6471: 10 regions × (101 single ages + 11 ten-year groups + total) × 3 sexes × 2 months
+    assert sum(cells) == 10 * 4 * 102 * 2 * 3 + 10 * 1 * 102 * 3 * 1 + 10 * 113 * 3 * 2
+    assert len(selections) <= math.ceil(24480 / 5000) + 1 + math.ceil(3060 / 5000) + math.ceil(6780 / 5000) + 1
     # every answer landed unchanged with URL, query, fetch time and SHA-256
     metas = [json.loads(p.with_suffix(".meta.json").read_text(encoding="utf-8")) for p in landed]
     assert sum(m["kind"] == "data" for m in metas) == len(selections)
@@ -93,13 +94,13 @@ def test_429_with_retry_after_then_success(live, fake_server):
     posts = [c for c in fake_server.calls if c.method == "POST"]
     assert posts[1].at - posts[0].at >= 0.95  # waited as Retry-After said
     assert time.monotonic() - started < 30
-    assert len(landed) == 4  # 2 metadata + 2 data answers; the 429 was not landed
+    assert len(landed) == 9  # 3 tables × (/tables/{id}, metadata, one data answer); the 429 was not landed
 
 
 def test_500_and_503_are_retried_then_fail_clearly(live, fake_server, monkeypatch):
     fake = FakeScb(fake_server)
     fake.faults = [Reply(500, "boom"), Reply(503, "busy")]
-    assert len(scb_extract.extract_population(live)) == 4
+    assert len(scb_extract.extract_population(live)) == 9
     fake.faults = [Reply(503, "busy")] * 20
     monkeypatch.setenv("FOU_HTTP_RETRIES", "2")
     with pytest.raises(SourceError, match=r"scb: POST .*/tables/TAB638/data"):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ingestion.errors import SourceError, SourceUnreachable
 from ingestion.http import Response, land
-from ingestion.scb import jsonstat
+from ingestion.scb import jsonstat, monthly, tables
 from ingestion.scb.client import SOURCE, ScbClient
 from ingestion.scb.verify import AnswerContradicts, check_answer
 from ingestion.settings import SNAPSHOT_DIR, PopulationTable, Settings, SourceMode
@@ -74,20 +74,18 @@ def snapshot_responses(table: str, kind: str) -> list[Response]:
 
 
 def extract_population(settings: Settings) -> list[Path]:
-    """Fetch (or read from the snapshot) every table of the stitched series and land it.
-    Returns the landed data files."""
+    """Fetch (or read from the snapshot) every table of the stitched series and the monthly
+    table, and land them. Returns the landed files."""
     regions = sorted(settings.members) + [settings.region.region.county_code, "00"]
     mode = settings.source_mode
     landed: list[Path] = []
     client = ScbClient(settings)
-    for table in settings.region.population.tables:
+    for table in [*settings.region.population.tables, monthly.SPEC]:
         name = table.table
         responses: list[Response] | None = None
         if mode in (SourceMode.live, SourceMode.auto):
             try:
-                meta = client.metadata(name)
-                selection = population_selection(meta.json(), table, regions)
-                responses = [meta] + client.data(name, selection)
+                responses = fetch_live(client, settings, table, regions)
             except SourceUnreachable as exc:
                 if mode is SourceMode.live:
                     raise
@@ -96,13 +94,38 @@ def extract_population(settings: Settings) -> list[Path]:
                 log.warning("!" * 72)
         if responses is None:
             responses = snapshot_responses(name, "metadata") + snapshot_responses(name, "data")
-        meta_body = responses[0].json()
+        meta_body = next((r.json() for r in responses if r.kind == "metadata"), None)
         for r in responses:
             body = r.json()  # refuse to land an answer we cannot read
             if r.kind == "data":
                 refuse_contradicting(r, body, meta_body, settings, name)
             landed.append(land(r, settings.landing_dir, name))
     return landed
+
+
+def fetch_live(client: ScbClient, settings: Settings, table: PopulationTable, regions: list[str]) -> list[Response]:
+    """/tables/{id} first: a table whose `updated` and selection are those of the last load is
+    not downloaded again (only that answer is landed); a discontinued one is said out loud."""
+    name = table.table
+    info = client.table(name)
+    about = info.json()
+    info.query = {**(info.query or {}), "signature": tables.signature(table, regions)}
+    if about.get("discontinued"):
+        log.warning(
+            "SCB %s is DISCONTINUED (last period %s): %s",
+            name,
+            about.get("lastPeriod"),
+            tables.successor_note(settings, table),
+        )
+    if tables.last_loaded(settings, name) == (about.get("updated"), info.query["signature"]):
+        log.info("SCB %s unchanged since the last load (updated %s): not downloaded", name, about.get("updated"))
+        return [info]
+    meta = client.metadata(name)
+    if name == monthly.TABLE:
+        selection = monthly.monthly_selection(meta.json(), regions)
+    else:
+        selection = population_selection(meta.json(), table, regions)
+    return [info, meta] + client.data(name, selection)
 
 
 def asked_selection(r: Response) -> dict[str, list[str]] | None:

@@ -1,4 +1,5 @@
-"""Load landed SCB answers (metadata: region names; data: population cells) into raw tables."""
+"""Load landed SCB answers (metadata: region names; data: population cells, yearly or monthly;
+/tables/{id}: table facts) into raw tables, and say what the run brought."""
 
 from __future__ import annotations
 
@@ -10,12 +11,13 @@ import pandas as pd
 import pyarrow as pa
 
 from ingestion import warehouse
-from ingestion.scb import jsonstat
+from ingestion.scb import jsonstat, monthly
+from ingestion.scb.tables import STATE
 from ingestion.settings import Settings
 
 log = logging.getLogger(__name__)
 
-SCHEMA = """
+SCHEMA = f"""
 create table if not exists raw.landing_files (
     sha256 varchar primary key, source varchar, table_id varchar, kind varchar, url varchar,
     query json, fetched_at timestamptz, source_mode varchar, path varchar, loaded_at timestamptz);
@@ -23,34 +25,54 @@ create table if not exists raw.scb_population_cells (
     sha256 varchar, table_id varchar, region varchar, civilstand varchar, alder varchar,
     kon varchar, contents_code varchar, tid varchar, value bigint);
 alter table raw.scb_population_cells add column if not exists status varchar;
+create table if not exists raw.scb_population_monthly (
+    sha256 varchar, table_id varchar, region varchar, alder varchar, kon varchar,
+    contents_code varchar, tid varchar, value bigint, status varchar);
 create table if not exists raw.scb_regions (
     sha256 varchar, table_id varchar, region_code varchar, region_name varchar);
+create table if not exists raw.scb_tables (
+    sha256 varchar, table_id varchar, label varchar, updated varchar, first_period varchar,
+    last_period varchar, discontinued boolean);
+create table if not exists {STATE} (
+    table_id varchar primary key, updated varchar, signature varchar, loaded_at timestamptz);
 """
+CELLS = {"data": "raw.scb_population_cells", "monthly": "raw.scb_population_monthly"}
+KIND_TABLE = {"metadata": "raw.scb_regions", "table": "raw.scb_tables", **CELLS}
 
 
-def load_landed(settings: Settings, paths: list[Path]) -> int:
+def load_landed(settings: Settings, paths: list[Path]) -> dict:
     """Load one run's landed SCB answers. An answer already loaded (same SHA-256) is skipped.
 
-    raw.scb_population_cells holds the current state: each run fetches a table's whole
-    selection, so the cells of a table that came from earlier runs' answers are replaced by
-    this run's. Every answer ever fetched stays in the landing area and raw.landing_files."""
+    The cells tables hold the current state: each run fetches a table's whole selection, so
+    the cells of a table that came from earlier runs' answers are replaced by this run's; a
+    table SCB has not updated since (its /tables/{id} answer alone was landed) keeps its cells.
+    Every answer ever fetched stays in the landing area and raw.landing_files.
+    Returns the run's summary: answers loaded, new months, tables unchanged or discontinued."""
     loaded = 0
     run_answers: dict[str, list[str]] = {}
+    infos: dict[str, tuple[dict, dict]] = {}
     with warehouse.connect(settings.work_db) as con:
         con.execute(SCHEMA)
+        months_before = _months(con)
         for path in paths:
             meta = json.loads(path.with_suffix(".meta.json").read_text(encoding="utf-8"))
-            sha, table_id = meta["sha256"], path.parent.name
-            if meta["kind"] == "data":
-                run_answers.setdefault(table_id, []).append(sha)
-            if _already_loaded(con, meta["kind"], sha):
-                continue
+            sha, table_id, kind = meta["sha256"], path.parent.name, meta["kind"]
+            if kind == "data" and table_id == monthly.TABLE:
+                kind = "monthly"
             body = json.loads(path.read_bytes().decode("utf-8-sig"))
+            if kind in CELLS:
+                run_answers.setdefault(table_id, []).append(sha)
+            if kind == "table":
+                infos[table_id] = (body, meta)
+            if _already_loaded(con, kind, sha):
+                continue
             con.begin()
-            if meta["kind"] == "metadata":
+            if kind == "metadata":
                 _insert_regions(con, body, sha, table_id)
+            elif kind == "table":
+                _insert_table(con, body, sha, table_id)
             else:
-                _insert_cells(con, body, sha, table_id, where=f"scb {path}")
+                _insert_cells(con, CELLS[kind], body, sha, table_id, where=f"scb {path}")
             query = json.dumps(meta["query"], ensure_ascii=False)
             con.execute(
                 "insert or ignore into raw.landing_files values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -60,14 +82,39 @@ def load_landed(settings: Settings, paths: list[Path]) -> int:
             con.commit()
             loaded += 1
         for table_id, shas in run_answers.items():
-            con.execute("delete from raw.scb_population_cells where table_id = ? and not list_contains(?, sha256)",
-                        [table_id, shas])  # fmt: skip
-    log.info("SCB: %s new answer(s) loaded, %s already there", loaded, len(paths) - loaded)
-    return loaded
+            for cells in CELLS.values():
+                con.execute(f"delete from {cells} where table_id = ? and not list_contains(?, sha256)",
+                            [table_id, shas])  # fmt: skip
+            _record_state(con, table_id, infos.get(table_id))
+        new_months = sorted(_months(con) - months_before)
+    summary = {
+        "answers_loaded": loaded,
+        "new_months": new_months,
+        "unchanged_tables": sorted(set(infos) - set(run_answers)),
+        "discontinued_tables": sorted(t for t, (body, _) in infos.items() if body.get("discontinued")),
+    }
+    log.info("SCB: %s new answer(s) loaded, %s already there; %s", loaded, len(paths) - loaded, summary)
+    return summary
+
+
+def _months(con) -> set[str]:
+    return {r[0] for r in con.execute("select distinct tid from raw.scb_population_monthly").fetchall()}
+
+
+def _record_state(con, table_id: str, info: tuple[dict, dict] | None) -> None:
+    """The `updated` this run's data was downloaded under; none when the data came without a
+    /tables/{id} answer (a snapshot), so the next live run downloads the table again."""
+    con.execute(f"delete from {STATE} where table_id = ?", [table_id])
+    if info is not None:
+        body, meta = info
+        con.execute(
+            f"insert into {STATE} values (?, ?, ?, ?)",
+            [table_id, body.get("updated"), (meta.get("query") or {}).get("signature"), warehouse.now()],
+        )
 
 
 def _already_loaded(con, kind: str, sha: str) -> bool:
-    table = "raw.scb_population_cells" if kind == "data" else "raw.scb_regions"
+    table = KIND_TABLE[kind]
     return con.execute(f"select 1 from {table} where sha256 = ? limit 1", [sha]).fetchone() is not None
 
 
@@ -77,7 +124,15 @@ def _insert_regions(con, body: dict, sha: str, table_id: str) -> None:
     con.execute("insert into raw.scb_regions select ?, ?, region_code, region_name from regions", [sha, table_id])
 
 
-def _insert_cells(con, body: dict, sha: str, table_id: str, where: str) -> None:
+def _insert_table(con, body: dict, sha: str, table_id: str) -> None:
+    con.execute(
+        "insert into raw.scb_tables values (?, ?, ?, ?, ?, ?, ?)",
+        [sha, table_id, body.get("label"), body.get("updated"), body.get("firstPeriod"),
+         body.get("lastPeriod"), bool(body.get("discontinued"))],
+    )  # fmt: skip
+
+
+def _insert_cells(con, target: str, body: dict, sha: str, table_id: str, where: str) -> None:
     """One columnar insert per answer (an Arrow table, no Python object per cell). An
     eliminated dimension is absent from the answer and loads as null."""
     cols = jsonstat.columns(body, where=where)
@@ -86,8 +141,8 @@ def _insert_cells(con, body: dict, sha: str, table_id: str, where: str) -> None:
         if dim not in cols:
             cols[dim] = pa.nulls(n, pa.string())
     cells = pa.table(cols)  # noqa: F841 - read by DuckDB's replacement scan below
+    civil = "Civilstand, " if target == CELLS["data"] else ""
     con.execute(
-        "insert into raw.scb_population_cells select ?, ?, Region, Civilstand, Alder, Kon, "
-        "ContentsCode, Tid, value, status from cells",
+        f"insert into {target} select ?, ?, Region, {civil}Alder, Kon, ContentsCode, Tid, value, status from cells",
         [sha, table_id],
     )
