@@ -10,14 +10,13 @@ from pptx import Presentation
 from pptx.chart.data import CategoryChartData
 from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
-from pptx.util import Cm, Pt
+from pptx.util import Cm, Emu, Pt
 
-from report import fmt
-from report.base import GENERATED_NOTICE, QUARTILE_FILL
-from report.sections.meeting import UNKNOWN
+from report.content import Bars, Page, Table, Text, footer, numeric
 
 W, H = Cm(33.867), Cm(19.05)
 MARGIN = Cm(1.2)
+TOP, FULL = Cm(3.0), W - 2 * MARGIN
 BLUE = RGBColor(0x1F, 0x5A, 0x8A)
 GREY = RGBColor(0x55, 0x55, 0x55)
 
@@ -30,12 +29,46 @@ class Deck:
         self.prs.slide_width, self.prs.slide_height = W, H
         self.blank = self.prs.slide_layouts[6]
 
-    def slide(self, title: str, period: str = "", generated: bool = False):
+    def page(self, page: Page):
+        """One slide: title, footer (period, generated notice), then the blocks: full-width ones
+        across, left and right ones stacked in their column. Blocks only for print are skipped."""
         s = self.prs.slides.add_slide(self.blank)
-        self.text(s, title, MARGIN, Cm(0.8), W - 2 * MARGIN, Cm(1.6), size=28, bold=True, colour=BLUE)
-        foot = period + (f" · {GENERATED_NOTICE}" if generated else "")
-        if foot:
-            self.text(s, foot, MARGIN, H - Cm(1.5), W - 2 * MARGIN, Cm(0.9), size=11, colour=GREY)
+        self.text(s, page.title, MARGIN, Cm(0.8), FULL, Cm(1.6), size=28, bold=True, colour=BLUE)
+        if footer(page):
+            self.text(s, footer(page), MARGIN, H - Cm(1.5), FULL, Cm(0.9), size=11, colour=GREY)
+        left_w = Emu(int((FULL - Cm(1)) * page.split))
+        spots = {
+            "full": (MARGIN, FULL),
+            "left": (MARGIN, left_w),
+            "right": (MARGIN + left_w + Cm(1), FULL - left_w - Cm(1)),
+        }
+        y = {"full": TOP, "left": TOP, "right": TOP}
+        for b in page.blocks:
+            if not isinstance(b, (Table, Bars, Text)) or b.only == "print":
+                continue
+            top = max(y.values()) if b.place == "full" else max(y[b.place], y["full"])
+            left, width = spots[b.place]
+            if isinstance(b, Table):
+                rows = b.rows[: b.deck_rows] if b.deck_rows else b.rows
+                row_h = Cm(0.75) if b.size >= 12 else Cm(0.6)
+                shape = self.table(s, b.header, rows, left, top, width, b.size, b.fills, row_h)
+                if b.first_col_cm:
+                    cols = shape.table.columns
+                    cols[0].width = Cm(b.first_col_cm)
+                    for col in list(cols)[1:]:
+                        col.width = Emu(int((width - Cm(b.first_col_cm)) / (len(cols) - 1)))
+                height = row_h * (len(rows) + 1)
+            elif isinstance(b, Bars):
+                height = Cm(b.height_cm)
+                self.bars(s, b.categories, b.series, left, top, width, height, b.title, b.horizontal)
+            else:
+                height = Cm(b.height_cm)
+                self.text(s, b.lines, left, top, width, height, size=b.size)
+            bottom = top + height + Cm(0.6)
+            if b.place == "full":
+                y = dict.fromkeys(y, bottom)
+            else:
+                y[b.place] = bottom
         return s
 
     def text(self, s, text, left, top, width, height, size=16, bold=False, colour=None):
@@ -50,9 +83,9 @@ class Deck:
                 p.font.color.rgb = colour
         return box
 
-    def table(self, s, header, rows, left, top, width, size=12, fills=None):
+    def table(self, s, header, rows, left, top, width, size=12, fills=None, row_h=Cm(0.75)):
         """A native table; numbers right-aligned; `fills` maps (row, col) to a hex colour."""
-        height = Cm(0.75) * (len(rows) + 1)
+        height = row_h * (len(rows) + 1)
         shape = s.shapes.add_table(len(rows) + 1, len(header), left, top, width, height)
         t = shape.table
         for r, values in enumerate([header, *rows]):
@@ -66,11 +99,11 @@ class Deck:
                     cell.fill.fore_color.rgb = RGBColor.from_string(colour.lstrip("#"))
                 for para in cell.text_frame.paragraphs:
                     para.font.size, para.font.bold = Pt(size), r == 0
-                    if c > 0 and _numeric(cell.text):
+                    if c > 0 and numeric(cell.text):
                         para.alignment = 3  # right: figures line up
                     if colour:
                         para.font.color.rgb = RGBColor(0x22, 0x22, 0x22)
-            t.rows[r].height = Cm(0.75)
+            t.rows[r].height = row_h
         return shape
 
     def bars(self, s, categories, series: dict, left, top, width, height, title="", horizontal=False):
@@ -95,35 +128,15 @@ class Deck:
         return chart
 
     def save(self, path: Path) -> Path:
-        tmp = path.with_suffix(".pptx.tmp")
-        self.prs.save(tmp)
-        tmp.replace(path)
+        self.prs.save(str(path))
         return path
 
 
 def build_deck(c: dict, path: Path) -> Path:
-    from report.deck_slides import SLIDES
+    """Every page of the gathered content (report/content_more.py pages) as one slide."""
+    from report.content_more import pages
 
     d = Deck()
-    for make in SLIDES:
-        make(d, c)
+    for page in pages(c):
+        d.page(page)
     return d.save(path)
-
-
-def _numeric(text: str) -> bool:
-    """A figure (or the year heading over figures) is right-aligned; words stay left."""
-    t = text.replace("ca ", "").strip()
-    return not t or t[0] in "0123456789+−–" or t in ("uppgift saknas", "utfall saknas")
-
-
-def unknown_or(value, f=fmt.number) -> str:
-    return UNKNOWN if value is None else f(value)
-
-
-def quartile_fill(q) -> str | None:
-    return {
-        1: QUARTILE_FILL["green"],
-        2: QUARTILE_FILL["yellow"],
-        3: QUARTILE_FILL["yellow"],
-        4: QUARTILE_FILL["red"],
-    }.get(q)
