@@ -69,7 +69,7 @@ def not_yet(*marts: str) -> Section:
 
 def year_with_data(m: Marts, table: str, year: int, where: str = "true") -> tuple[int | None, str]:
     """The report year if the table has rows for it, else the latest earlier year, with a note."""
-    found = m.one(f"select max(year) from {table} where year <= ? and {where}", [year])
+    found = m.one(f"select max(year) from {table} where year <= ? and ({where})", [year])
     if found is None:
         return None, f"{table} har inga uppgifter för {year} eller tidigare år."
     if found != year:

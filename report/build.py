@@ -59,7 +59,8 @@ def gather(con: duckdb.DuckDBPyConnection, year: int, on: date | None = None) ->
     if not any(c[k] for k in activity) and not (c["fees"].available and c["fees"].data.get("has_fee")):
         raise MeetingError(
             f"rapport: det publicerade datalagret har inga uppgifter för verksamhetsår {year} eller tidigare "
-            f"(möte {on.isoformat()}); ingen rapport skriven"
+            + (f"(möte {on.isoformat()})" if configured else "(inget möte för det året i config/report.yml)")
+            + "; ingen rapport skriven"
         )
     return c
 

@@ -69,7 +69,9 @@ def oj_section(m: Marts, year: int, years_back: int = 4) -> Section:
         out.append(
             dict(
                 **kpi,
-                decimals=fmt.decimals_of(c["value"] for c in cells),
+                # one precision per indicator, the finest any of its values has (the nation's
+                # 114,2 days next to a municipality's 136 gives 136,0), so a column never mixes
+                decimals=fmt.decimals_of([c["value"] for c in cells] + [v for _, vs in reference_rows for v in vs]),
                 generated=generated,
                 members=members,
                 references=reference_rows,
