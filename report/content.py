@@ -8,6 +8,7 @@ entry a page opens (the PDF starts a new sheet there). Blocks say where they go 
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass, field
 
 from report import fmt
@@ -215,7 +216,7 @@ def events(c) -> Page | None:
         return None
     rated = ev["rated"][:10]
     p = ev["per_year"]
-    names = [r["event_name"][:40] for r in rated]
+    names = [textwrap.shorten(r["event_name"], 40, placeholder=" …") for r in rated]
     rows = [[r["event_name"], fmt.number(r["mean_rating"], 1) + f" av {fmt.number(r['scale_max'])}",
              fmt.pct(r["mean_rating_pct_of_scale"], 0), fmt.number(r["respondents"])] for r in rated]  # fmt: skip
     return Page("evenemang", f"Evenemang {ev['year']}",

@@ -69,9 +69,10 @@ def oj_section(m: Marts, year: int, years_back: int = 4) -> Section:
         out.append(
             dict(
                 **kpi,
-                # one precision per indicator, the finest any of its values has (the nation's
-                # 114,2 days next to a municipality's 136 gives 136,0), so a column never mixes
-                decimals=fmt.decimals_of([c["value"] for c in cells] + [v for _, vs in reference_rows for v in vs]),
+                # one precision per indicator, the finest Kolada gives any of its values (the
+                # nation's 114,2 days next to a municipality's 136 gives 136,0; the region's
+                # median is ours and does not count), so a column never mixes 114 and 114,1
+                decimals=fmt.decimals_of([c[k] for c in cells for k in ("value", "county_value", "nation_value")]),
                 generated=generated,
                 members=members,
                 references=reference_rows,
