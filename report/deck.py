@@ -4,21 +4,26 @@ the same gathered content as the HTML and PDF (report/build.py gather)."""
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 from pptx import Presentation
 from pptx.chart.data import CategoryChartData
 from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
+from pptx.enum.dml import MSO_LINE_DASH_STYLE
 from pptx.util import Cm, Emu, Pt
 
-from report.content import Bars, Page, Table, Text, footer, numeric
+from report.base import QUARTILE_LINE
+from report.content import Bars, Page, Table, Text, Trend, footer, numeric
 
 W, H = Cm(33.867), Cm(19.05)
 MARGIN = Cm(1.2)
 TOP, FULL = Cm(3.0), W - 2 * MARGIN
 BLUE = RGBColor(0x1F, 0x5A, 0x8A)
 GREY = RGBColor(0x55, 0x55, 0x55)
+LINE = {q: c.lstrip("#") for q, c in QUARTILE_LINE.items()}
+REFERENCE = {"Nordväst (median)": "1F5A8A", "Stockholms län": "D9822B", "Riket": "222222"}
 
 
 class Deck:
@@ -43,6 +48,7 @@ class Deck:
             "right": (MARGIN + left_w + Cm(1), FULL - left_w - Cm(1)),
         }
         y = {"full": TOP, "left": TOP, "right": TOP}
+        trends = [b for b in page.blocks if isinstance(b, Trend)][:3]
         for b in page.blocks:
             if not isinstance(b, (Table, Bars, Text)) or b.only == "print":
                 continue
@@ -57,7 +63,7 @@ class Deck:
                     cols[0].width = Cm(b.first_col_cm)
                     for col in list(cols)[1:]:
                         col.width = Emu(int((width - Cm(b.first_col_cm)) / (len(cols) - 1)))
-                height = row_h * (len(rows) + 1)
+                height = _table_height(b, rows, width, row_h)
             elif isinstance(b, Bars):
                 height = Cm(b.height_cm)
                 self.bars(s, b.categories, b.series, left, top, width, height, b.title, b.horizontal)
@@ -69,7 +75,47 @@ class Deck:
                 y = dict.fromkeys(y, bottom)
             else:
                 y[b.place] = bottom
+        if trends:  # side by side under the rest, down to the footer
+            top, width = max(y.values()), Emu(int((FULL - Cm(0.8) * (len(trends) - 1)) / len(trends)))
+            for i, t in enumerate(trends):
+                self.lines(s, t, MARGIN + i * (width + Cm(0.8)), top, width, H - Cm(1.7) - top)
         return s
+
+    def lines(self, s, t: Trend, left, top, width, height):
+        """A native line chart of an ÖJ indicator: the eight in their quartile colour, county,
+        nation and the region's median dashed; every line named in the legend."""
+        data = CategoryChartData(number_format="0" + ("," + "0" * t.decimals if t.decimals else ""))
+        data.categories = [str(y) for y in t.years]
+        styles = []
+        for name, (values, quartile) in t.members.items():
+            data.add_series(name, [None if v is None else float(v) for v in values])
+            styles.append((LINE[quartile], False))
+        for name, values in t.references.items():
+            data.add_series(name, [None if v is None else float(v) for v in values])
+            styles.append((REFERENCE.get(name, "555555"), True))
+        chart = s.shapes.add_chart(XL_CHART_TYPE.LINE_MARKERS, left, top, width, height, data).chart
+        values = [float(v) for vs, _ in t.members.values() for v in vs if v is not None]
+        values += [float(v) for vs in t.references.values() for v in vs if v is not None]
+        if values:  # the axis around the values, not from 0: the lines would sit flat at the top
+            span = (max(values) - min(values)) or 1
+            chart.value_axis.minimum_scale = max(0, math.floor(min(values) - span * 0.15))
+            chart.value_axis.maximum_scale = math.ceil(max(values) + span * 0.15)
+        chart.has_legend, chart.legend.position = True, XL_LEGEND_POSITION.RIGHT
+        chart.legend.include_in_layout, chart.legend.font.size = False, Pt(8)
+        chart.font.size = Pt(9)
+        chart.has_title = True
+        chart.chart_title.text_frame.text = t.title
+        chart.chart_title.text_frame.paragraphs[0].font.size = Pt(10)
+        for series, (colour, dashed) in zip(chart.plots[0].series, styles):
+            series.smooth = False
+            series.format.line.color.rgb = RGBColor.from_string(colour)
+            series.format.line.width = Pt(2.25 if dashed else 1.5)
+            if dashed:
+                series.format.line.dash_style = MSO_LINE_DASH_STYLE.DASH
+            series.marker.size = 4
+            series.marker.format.fill.solid()
+            series.marker.format.fill.fore_color.rgb = RGBColor.from_string(colour)
+        return chart
 
     def text(self, s, text, left, top, width, height, size=16, bold=False, colour=None):
         box = s.shapes.add_textbox(left, top, width, height)
@@ -130,6 +176,21 @@ class Deck:
     def save(self, path: Path) -> Path:
         self.prs.save(str(path))
         return path
+
+
+def _table_height(b: Table, rows, width, row_h):
+    """What the table will take: a row grows by a line for each wrap of its longest cell
+    (about 2 characters per cm at 12 pt), so what follows is placed below, not over it."""
+    cols = len(b.header)
+    first = Cm(b.first_col_cm) if b.first_col_cm else Emu(int(width / cols))
+    other = Emu(int((width - first) / max(cols - 1, 1)))
+    per_cm = 2.3 * 12 / b.size
+    total = 0
+    for r in [b.header, *rows]:
+        lines = max(math.ceil(len(str(v or "")) / max(1, (w / Cm(1) - 0.3) * per_cm)) for v, w in
+                    zip(r, [first] + [other] * (cols - 1)))  # fmt: skip
+        total += max(row_h, Pt(b.size * 1.25) * lines + Cm(0.15))
+    return Emu(int(total))
 
 
 def build_deck(c: dict, path: Path) -> Path:
