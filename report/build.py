@@ -76,6 +76,7 @@ def render_html(context: dict) -> str:
         lstrip_blocks=True,
     )
     env.globals["css"] = (HERE / "templates" / "report.css").read_text(encoding="utf-8")
+    env.filters["soft"] = rendering.soft_hyphens
     laid_out = rendering.lay_out(pages(context))
     return env.get_template("report.html.j2").render(pages=laid_out, **context)
 

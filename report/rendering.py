@@ -60,6 +60,19 @@ def _numeric_columns(t: Table) -> list[bool]:
 
 
 @cache
+def _hyphenator():
+    import pyphen  # WeasyPrint's own dependency
+
+    return pyphen.Pyphen(lang="sv")
+
+
+def soft_hyphens(text: str) -> str:
+    """Soft hyphens in a column heading's long words (Sund-byberg), so a narrow column breaks
+    the name instead of running into the next; cheaper than CSS hyphens: auto on every cell."""
+    return " ".join(_hyphenator().inserted(w, hyphen="\u00ad") if len(w) > 8 else w for w in text.split(" "))
+
+
+@cache
 def _fonts():
     from weasyprint.text.fonts import FontConfiguration
 
