@@ -215,6 +215,11 @@ def events(c) -> Page | None:
     if not ev or not ev["rated"]:
         return None
     rated = ev["rated"][:10]
+    people = (
+        f"{fmt.number(ev['per_year']['n_participants'])} deltagare"
+        if ev["per_year"]["n_participants"] is not None
+        else f"deltagare: {UNKNOWN}"
+    )
     p = ev["per_year"]
     names = [textwrap.shorten(r["event_name"], 40, placeholder=" …") for r in rated]
     rows = [[r["event_name"], fmt.number(r["mean_rating"], 1) + f" av {fmt.number(r['scale_max'])}",
@@ -223,7 +228,7 @@ def events(c) -> Page | None:
                 f"Avser {ev['year']}; medelbetyg i procent av skalans högsta värde", split=0.6, blocks=[
                     Bars(names, {"Medelbetyg (% av max)": [r["mean_rating_pct_of_scale"] for r in rated]},
                          "Evenemangens betyg", "left", horizontal=True, height_cm=13),
-                    Text([f"{fmt.number(p['n_events'])} evenemang", f"{fmt.number(p['n_participants'])} deltagare",
+                    Text([f"{fmt.number(p['n_events'])} evenemang", people,
                           f"{fmt.number(p['n_evaluated_events'])} utvärderade"], "right", 18, 5),
                     Table(["Evenemang", "Medelbetyg", "Av max", "Svarande"], rows, "event-ratings", only="print"),
                 ])  # fmt: skip

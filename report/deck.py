@@ -101,7 +101,7 @@ class Deck:
             chart.value_axis.minimum_scale = max(0, math.floor(min(values) - span * 0.15))
             chart.value_axis.maximum_scale = math.ceil(max(values) + span * 0.15)
         chart.has_legend, chart.legend.position = True, XL_LEGEND_POSITION.RIGHT
-        chart.legend.include_in_layout, chart.legend.font.size = False, Pt(8)
+        chart.legend.include_in_layout, chart.legend.font.size = False, Pt(8)  # beside the plot, not over it
         chart.font.size = Pt(9)
         chart.has_title = True
         chart.chart_title.text_frame.text = t.title
