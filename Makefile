@@ -30,7 +30,7 @@ test: $(VENV)/.synced
 fees: $(VENV)/.synced
 	$(VENV)/bin/fou fees
 
-## report: the steering-group deck (PPTX, PDF, HTML) for a meeting, e.g. make report MEETING=2026-02-26; YEAR=2025 gives the yearly report
+## report: the steering-group deck (PPTX, PDF, HTML) for a meeting, e.g. make report MEETING=2026-02-26; YEAR=2025: the meeting covering 2025
 report: $(VENV)/.synced
 	$(VENV)/bin/fou report $(if $(MEETING),--meeting $(MEETING)) $(if $(YEAR),--year $(YEAR))
 

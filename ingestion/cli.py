@@ -199,7 +199,7 @@ def fees(year: int = typer.Argument(None, help="fee year; default the latest inv
 @app.command()
 def report(
     meeting: str = typer.Option(None, help="steering-group meeting YYYY-MM-DD; default the next in config/report.yml"),
-    year: int = typer.Option(None, help="activity year only (the old yearly report, HTML + PDF, no deck)"),
+    year: int = typer.Option(None, help="activity year: the deck of the meeting that covers it"),
     data_dir: Path = typer.Option(None, help="data dir whose published database is read (default ./data)"),
     out_dir: Path = typer.Option(None, help="where the PPTX, HTML and PDF go (default <data dir>/reports)"),
     pdf: bool = typer.Option(True, help="also write the PDF (--no-pdf: no PDF)"),
@@ -207,18 +207,18 @@ def report(
     """Build the steering-group deck (PPTX, PDF, HTML) for a meeting from the published warehouse."""
     from datetime import date
 
-    from report import covered_year, next_meeting
+    from report import MeetingError, next_meeting
     from report.build import build
 
     if data_dir:
         os.environ["FOU_DATA_DIR"] = str(data_dir.resolve())
     settings = Settings()
-    on = None if year and not meeting else (date.fromisoformat(meeting) if meeting else next_meeting())
-    year = year or covered_year(on)
-    paths = build(published(settings), out_dir or settings.reports_dir, year, pdf=pdf, on=on)
-    console.print(
-        "Rapport " + (f"styrgruppsmöte {on}" if on else str(year)) + ":\n  " + "\n  ".join(str(p) for p in paths if p)
-    )
+    on = date.fromisoformat(meeting) if meeting else None if year else next_meeting()
+    try:
+        paths = build(published(settings), out_dir or settings.reports_dir, year, pdf=pdf, on=on)
+    except MeetingError as exc:
+        raise FouError(str(exc)) from None
+    console.print("Rapport:\n  " + "\n  ".join(str(p) for p in paths if p))
 
 
 @app.command()

@@ -14,9 +14,22 @@ def covered_year(meeting: date) -> int:
     return meeting.year - 1
 
 
+class MeetingError(Exception):
+    """A meeting (or year) the published warehouse has nothing for: one line for the user."""
+
+
+def meetings() -> list[date]:
+    return sorted(yaml.safe_load(MEETINGS.read_text(encoding="utf-8"))["meetings"])
+
+
+def meeting_for(year: int) -> date | None:
+    """`fou report --year Y`: the first meeting in config/report.yml whose deck covers Y."""
+    return next((d for d in meetings() if covered_year(d) == year), None)
+
+
 def next_meeting(today: date | None = None) -> date:
     """The first steering-group meeting in config/report.yml on or after today (the last one
     listed when all are past): the meeting the deck is built for by default."""
-    dates = sorted(yaml.safe_load(MEETINGS.read_text(encoding="utf-8"))["meetings"])
+    dates = meetings()
     today = today or date.today()
     return next((d for d in dates if d >= today), dates[-1])

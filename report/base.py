@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 import duckdb
 
 GENERATED_NOTICE = "genererade värden, inte officiell statistik"
+# a municipality's line in a trend chart, by its quartile in the last year (deck and PDF alike)
+QUARTILE_LINE = {1: "#2e7d32", 2: "#c49000", 3: "#c49000", 4: "#c0392b", None: "#8a8a8a"}
 QUARTILE_FILL = {"green": "#b9e0b0", "yellow": "#fbe6a2", "red": "#f3b3ad", "grey": "#e3e3e3"}
 
 
@@ -69,7 +71,7 @@ def not_yet(*marts: str) -> Section:
 
 def year_with_data(m: Marts, table: str, year: int, where: str = "true") -> tuple[int | None, str]:
     """The report year if the table has rows for it, else the latest earlier year, with a note."""
-    found = m.one(f"select max(year) from {table} where year <= ? and {where}", [year])
+    found = m.one(f"select max(year) from {table} where year <= ? and ({where})", [year])
     if found is None:
         return None, f"{table} har inga uppgifter för {year} eller tidigare år."
     if found != year:

@@ -1,9 +1,11 @@
-"""The steering-group report: Swedish, one self-contained HTML file and a PDF, built only from
-the published DuckDB (opened read-only, so a running load is never disturbed).
+"""The steering-group deck of a meeting, three ways from one gathered content: the editable
+PPTX (report/deck.py), one self-contained HTML file with a table of contents, and its PDF
+(WeasyPrint), built only from the published DuckDB (opened read-only, so a running load is
+never disturbed).
 
-Each section (report/sections/) reads its marts; a section whose mart is not in the published
-database yet says so in the report instead of failing. `build(db, out_dir, year)` returns the
-two paths. Nothing here imports the loading code: the report needs only the database."""
+`gather` reads the marts once (report/sections/); report/content*.py turns that into pages of
+formatted blocks; deck.py and the HTML template only draw those pages. `build(db, out_dir,
+year, on=meeting)` returns (html, pdf, pptx). Nothing here imports the loading code."""
 
 from __future__ import annotations
 
@@ -14,9 +16,9 @@ from pathlib import Path
 import duckdb
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from report import fmt
+from report import MeetingError, covered_year, meeting_for, rendering
 from report.base import GENERATED_NOTICE, QUARTILE_FILL, Marts
-from report.sections import activity, fees, meeting, municipality, oj, provenance
+from report.sections import fees, meeting, municipality, oj, provenance
 
 log = logging.getLogger(__name__)
 HERE = Path(__file__).resolve().parent
@@ -26,40 +28,46 @@ def gather(con: duckdb.DuckDBPyConnection, year: int, on: date | None = None) ->
     """Everything the deck, HTML and PDF show, for the meeting `on` (its year of activity is
     `year`, the year before the meeting); each section picks its newest data up to then."""
     m = Marts(con)
+    configured = on is not None or meeting_for(year) is not None
+    on = on or meeting_for(year) or date(year + 1, 2, 1)
     fee_year = year
-    if on is not None:  # the fee of the meeting's year, once decided
+    if m.has("marts.fct_fees"):  # the fee of the meeting's year, once decided
         fee_year = (
             m.one("select max(fee_year) from marts.fct_fees where is_invoiced and fee_year <= ?", [on.year]) or year
         )
-    on = on or date(year + 1, 2, 1)
-    return dict(
+    c = dict(
         year=year,
         meeting=on,
+        is_meeting=configured,
         fee_year=fee_year,
         points=meeting.points(m, on),
-        work=meeting.work_per_goal(m, year),
-        requests_m=meeting.requests(m, year),
-        staffing_m=meeting.staffing(m, on.year),
-        budget_m=meeting.budget(m, on.year),
-        communication_m=meeting.communication(m, year),
-        events_m=meeting.events(m, year),
+        work=meeting.work_per_goal(m, year) if m.has("marts.fct_follow_up_by_goal") else None,
+        requests_m=meeting.requests(m, year) if m.has("marts.fct_request_totals") else None,
+        staffing_m=meeting.staffing(m, on.year) if m.has("marts.fct_staffing_per_year") else None,
+        budget_m=meeting.budget(m, on.year) if m.has("marts.fct_budget", "marts.fct_budget_totals") else None,
+        communication_m=meeting.communication(m, year) if m.has("marts.fct_communication") else None,
+        events_m=meeting.events(m, year) if m.has("marts.fct_events_per_year") else None,
         sheets=municipality.sheets(m, year, on.year) if m.has(*municipality.NEEDS) else [],
         generated_at=datetime.now(UTC),
         fees=fees.fees_section(m, fee_year),
-        budget=activity.budget_section(m, year),
         oj=oj.oj_section(m, year),
-        requests=activity.requests_section(m, year),
-        assignments=activity.assignments_section(m, year),
-        events=activity.events_section(m, year),
-        communication=activity.communication_section(m, year),
-        staffing=activity.staffing_section(m, year),
         quality=provenance.provenance_section(m),
         generated_notice=GENERATED_NOTICE,
         quartile_fill=QUARTILE_FILL,
     )
+    activity = ("work", "requests_m", "staffing_m", "budget_m", "communication_m", "events_m")
+    if not any(c[k] for k in activity) and not (c["fees"].available and c["fees"].data.get("has_fee")):
+        raise MeetingError(
+            f"rapport: det publicerade datalagret har inga uppgifter för verksamhetsår {year} eller tidigare "
+            + (f"(möte {on.isoformat()})" if configured else "(inget möte för det året i config/report.yml)")
+            + "; ingen rapport skriven"
+        )
+    return c
 
 
 def render_html(context: dict) -> str:
+    from report.content_more import pages
+
     env = Environment(
         loader=FileSystemLoader(HERE / "templates"),
         autoescape=True,
@@ -67,50 +75,42 @@ def render_html(context: dict) -> str:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(
-        number=fmt.number,
-        kr=fmt.kr,
-        pct=fmt.pct,
-        tkr=fmt.tkr,
-        day=fmt.day,
-        signed=fmt.signed,
-        in_unit=fmt.value_in_unit,
-    )
     env.globals["css"] = (HERE / "templates" / "report.css").read_text(encoding="utf-8")
-    return env.get_template("report.html.j2").render(**context)
+    env.filters["soft"] = rendering.soft_hyphens
+    laid_out = rendering.lay_out(pages(context))
+    return env.get_template("report.html.j2").render(pages=laid_out, **context)
 
 
-def output_paths(out_dir: Path, year: int, on: date | None = None) -> tuple[Path, Path]:
-    stem = f"styrgruppsmote_{on.isoformat()}" if on else f"styrgruppsrapport_{year}"
-    return out_dir / f"{stem}.html", out_dir / f"{stem}.pdf"
+def output_paths(out_dir: Path, on: date) -> tuple[Path, Path, Path]:
+    stem = out_dir / f"styrgruppsmote_{on.isoformat()}"
+    return stem.with_suffix(".html"), stem.with_suffix(".pdf"), stem.with_suffix(".pptx")
 
 
-def build(db: Path, out_dir: Path, year: int, pdf: bool = True, on: date | None = None) -> tuple[Path, ...]:
-    """The report of `year` from the published database `db`, written into `out_dir`; for a
-    meeting `on` also the editable deck (styrgruppsmote_<date>.pptx): (html, pdf[, pptx])."""
+def _write(path: Path, write) -> Path:
+    """Into a temporary name first, so a reader never sees half a file."""
+    tmp = path.with_name(path.name + ".tmp")
+    write(tmp)
+    tmp.replace(path)
+    log.info("report: %s", path)
+    return path
+
+
+def build(db: Path, out_dir: Path, year: int | None = None, pdf: bool = True, on: date | None = None) -> tuple:
+    """The deck of meeting `on` (or of the meeting covering activity year `year`) from the
+    published database `db`, written into `out_dir`: (html, pdf or None, pptx)."""
     if not db.exists():
         raise FileNotFoundError(f"{db} finns inte: kör först den månatliga laddningen (make run)")
+    year = year if year is not None else covered_year(on)
     with duckdb.connect(str(db), read_only=True) as con:
         context = gather(con, year, on)
     html = render_html(context)
-    html_path, pdf_path = output_paths(out_dir, year, on)
+    html_path, pdf_path, pptx_path = output_paths(out_dir, context["meeting"])
     html_path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = html_path.with_suffix(".html.tmp")
-    tmp.write_text(html, encoding="utf-8")
-    tmp.replace(html_path)
-    log.info("report HTML: %s", html_path)
-    extra: tuple[Path, ...] = ()
-    if on is not None:
-        from report.deck import build_deck
+    _write(html_path, lambda p: p.write_text(html, encoding="utf-8"))
+    from report.deck import build_deck
 
-        extra = (build_deck(context, html_path.with_suffix(".pptx")),)
-        log.info("report deck: %s", extra[0])
+    _write(pptx_path, lambda p: build_deck(context, p))
     if not pdf:
-        return html_path, None, *extra
-    from weasyprint import HTML  # imported late: a slow import the HTML alone does not need
-
-    tmp = pdf_path.with_suffix(".pdf.tmp")
-    HTML(string=html, base_url=str(html_path.parent)).write_pdf(tmp)
-    tmp.replace(pdf_path)
-    log.info("report PDF: %s", pdf_path)
-    return html_path, pdf_path, *extra
+        return html_path, None, pptx_path
+    _write(pdf_path, lambda p: rendering.write_pdf(html, p))
+    return html_path, pdf_path, pptx_path

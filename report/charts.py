@@ -16,7 +16,9 @@ import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
 
 from report import fmt  # noqa: E402
+from report.base import QUARTILE_LINE  # noqa: E402
 
+DPI = 150
 BLUE, LIGHT_BLUE, ORANGE, GREY, DARK = "#1f5a8a", "#9cc3e4", "#d9822b", "#9a9a9a", "#222222"
 plt.rcParams.update(
     {
@@ -43,9 +45,11 @@ def _uri(fig) -> str:
     buf = io.BytesIO()
     # one layout pass, then one render: bbox_inches="tight" would draw the figure twice
     fig.tight_layout(pad=0.3)
-    fig.savefig(buf, format="svg", metadata={"Date": None})
+    # PNG at print resolution: WeasyPrint draws an SVG of text-as-paths several times slower
+    # than it places a bitmap, and the chart is the same in the browser
+    fig.savefig(buf, format="png", dpi=DPI, metadata={"Software": None})
     plt.close(fig)
-    return "data:image/svg+xml;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
 
 
 def horizontal_bars(
@@ -53,7 +57,7 @@ def horizontal_bars(
 ) -> str:
     """One bar per label, largest on top, each with its value written at the end."""
     pairs = sorted(zip(labels, _floats(values)), key=lambda p: p[1] or 0)
-    fig, ax = plt.subplots(figsize=(width, 0.24 * len(pairs) + 0.6))
+    fig, ax = plt.subplots(figsize=(width, 0.3 * sum(p[0].count("\n") + 1 for p in pairs) + 0.8))
     bars = ax.barh([p[0] for p in pairs], [p[1] or 0 for p in pairs], color=colour)
     top = max((p[1] or 0) for p in pairs) or 1
     for bar, (_, v) in zip(bars, pairs):
@@ -67,7 +71,7 @@ def horizontal_bars(
         )
     ax.set_xlim(0, top * 1.22)
     ax.xaxis.set_major_formatter(SWEDISH)
-    ax.set_title(title, loc="left")
+    ax.set_title(_wrap(title, int(width * 8)), loc="left", fontsize=8.5)
     ax.tick_params(axis="y", length=0)
     return _uri(fig)
 
@@ -108,44 +112,74 @@ def grouped_bars(
     top = max((v or 0) for values in series.values() for v in values) or 1
     ax.set_ylim(0, top * 1.25)  # room for the value labels and the legend
     ax.set_ylabel(ylabel)
-    ax.set_title(title, loc="left")
-    ax.legend(frameon=False, fontsize=8, ncols=n, loc="upper right")
+    ax.set_title(_wrap(title, int(width * 8)), loc="left", fontsize=8.5)
+    if n > 1:
+        ax.legend(frameon=False, fontsize=7, ncols=n, loc="upper right")
     return _uri(fig)
 
 
-def trend_lines(
-    years: list[int],
-    members: dict[str, list[float | None]],
-    references: dict[str, list[float | None]],
-    title: str,
-    unit_label: str,
-    width: float = 3.25,
-    height: float = 2.1,
-) -> str:
-    """The region's municipalities as thin grey lines, county, nation and region median on top."""
-    members = {k: _floats(v) for k, v in members.items()}
-    references = {k: _floats(v) for k, v in references.items()}
+LINE = QUARTILE_LINE
+
+
+def trend_lines(block, width: float = 3.7, height: float = 2.7) -> str:
+    """The eight as lines in their last year's quartile colour, each named at its end (labels
+    spread so they never overlap); county, nation and the region's median dashed and in the
+    legend. Ticks in the indicator's own precision, minus as "−" (report/fmt.py)."""
+    years = block.years
     fig, ax = plt.subplots(figsize=(width, height))
-    for values in members.values():
-        ax.plot(years, [float("nan") if v is None else v for v in values], color="#c8c8c8", lw=0.9)
+    ends = []
+    for name, (values, quartile) in block.members.items():
+        ys = [float("nan") if v is None else float(v) for v in values]
+        ax.plot(years, ys, color=LINE.get(quartile, LINE[None]), lw=1.1, marker="o", ms=1.8)
+        last = next(((x, y) for x, y in zip(reversed(years), reversed(ys)) if y == y), None)
+        if last:
+            ends.append([last[1], name, LINE.get(quartile, LINE[None]), last[0]])
     styles = {"Nordväst (median)": (BLUE, "-"), "Stockholms län": (ORANGE, "--"), "Riket": (DARK, ":")}
-    for name, values in references.items():
+    for name, values in block.references.items():
         colour, ls = styles.get(name, (GREY, "-"))
-        ax.plot(
-            years,
-            [float("nan") if v is None else v for v in values],
-            color=colour,
-            ls=ls,
-            lw=1.8,
-            label=name,
-            marker="o",
-            ms=2.5,
-        )
+        ys = [float("nan") if v is None else float(v) for v in values]
+        ax.plot(years, ys, color=colour, ls=ls, lw=1.6, label=name)
+    _end_labels(ax, ends, years[-1])
+    ax.set_xlim(years[0] - 0.2, years[-1] + 1.9)
     ax.set_xticks(years, [str(y) for y in years])
-    ax.yaxis.set_major_formatter(SWEDISH)
-    if title:
-        ax.set_title(title, loc="left", fontsize=8.5)
-    ax.set_ylabel(unit_label, fontsize=7.5)
-    ax.tick_params(labelsize=7)
-    ax.legend(frameon=False, fontsize=6.5, loc="best")
+    d = block.decimals
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: fmt.number(v, d)))
+    ax.set_title(_wrap(block.title, 62), loc="left", fontsize=7)
+    ax.set_ylabel(block.unit, fontsize=7)
+    ax.tick_params(labelsize=6.5)
+    ax.legend(frameon=False, fontsize=6, loc="upper center", bbox_to_anchor=(0.45, -0.1), ncols=3)
     return _uri(fig)
+
+
+def _end_labels(ax, ends: list, last_year: int) -> None:
+    """Names at the right end of the lines, pushed apart to at least 6 % of the y-range."""
+    if not ends:
+        return
+    lo, hi = ax.get_ylim()
+    gap = (hi - lo) * 0.065
+    ends.sort(key=lambda e: e[0])
+    placed = []
+    for y, *_ in ends:
+        placed.append(max(y, placed[-1] + gap) if placed else y)
+    overflow = placed[-1] - hi + gap / 2
+    if overflow > 0:  # shift the stack down to stay inside the axes
+        placed = [max(p - overflow, lo + i * gap) for i, p in enumerate(placed)]
+    for (y, name, colour, x), ly in zip(ends, placed):
+        ax.annotate(name, (x, y), xytext=(last_year + 0.15, ly), fontsize=5.8, color=colour, va="center",
+                    arrowprops=dict(arrowstyle="-", color=colour, lw=0.4, shrinkA=0, shrinkB=0))  # fmt: skip
+
+
+def _wrap(text: str, n: int) -> str:
+    import textwrap
+
+    return "\n".join(textwrap.wrap(text, n))
+
+
+def bars(block, width: float) -> str:
+    """A report/content.py Bars block as a chart, the same figures the deck's native chart has."""
+    labels = [_wrap(c, 11) for c in block.categories]
+    if block.horizontal:
+        values = next(iter(block.series.values()))
+        return horizontal_bars([_wrap(c, 28) for c in block.categories], values, block.title,
+                               lambda v: fmt.number(v), width=width)  # fmt: skip
+    return grouped_bars(labels, block.series, block.title, width=width, height=min(2.9, width * 0.62))

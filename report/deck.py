@@ -4,22 +4,26 @@ the same gathered content as the HTML and PDF (report/build.py gather)."""
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 from pptx import Presentation
 from pptx.chart.data import CategoryChartData
 from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
-from pptx.util import Cm, Pt
+from pptx.enum.dml import MSO_LINE_DASH_STYLE
+from pptx.util import Cm, Emu, Pt
 
-from report import fmt
-from report.base import GENERATED_NOTICE, QUARTILE_FILL
-from report.sections.meeting import UNKNOWN
+from report.base import QUARTILE_LINE
+from report.content import Bars, Page, Table, Text, Trend, footer, numeric
 
 W, H = Cm(33.867), Cm(19.05)
 MARGIN = Cm(1.2)
+TOP, FULL = Cm(3.0), W - 2 * MARGIN
 BLUE = RGBColor(0x1F, 0x5A, 0x8A)
 GREY = RGBColor(0x55, 0x55, 0x55)
+LINE = {q: c.lstrip("#") for q, c in QUARTILE_LINE.items()}
+REFERENCE = {"Nordväst (median)": "1F5A8A", "Stockholms län": "D9822B", "Riket": "222222"}
 
 
 class Deck:
@@ -30,13 +34,88 @@ class Deck:
         self.prs.slide_width, self.prs.slide_height = W, H
         self.blank = self.prs.slide_layouts[6]
 
-    def slide(self, title: str, period: str = "", generated: bool = False):
+    def page(self, page: Page):
+        """One slide: title, footer (period, generated notice), then the blocks: full-width ones
+        across, left and right ones stacked in their column. Blocks only for print are skipped."""
         s = self.prs.slides.add_slide(self.blank)
-        self.text(s, title, MARGIN, Cm(0.8), W - 2 * MARGIN, Cm(1.6), size=28, bold=True, colour=BLUE)
-        foot = period + (f" · {GENERATED_NOTICE}" if generated else "")
-        if foot:
-            self.text(s, foot, MARGIN, H - Cm(1.5), W - 2 * MARGIN, Cm(0.9), size=11, colour=GREY)
+        self.text(s, page.title, MARGIN, Cm(0.8), FULL, Cm(1.6), size=28, bold=True, colour=BLUE)
+        if footer(page):
+            self.text(s, footer(page), MARGIN, H - Cm(1.5), FULL, Cm(0.9), size=11, colour=GREY)
+        left_w = Emu(int((FULL - Cm(1)) * page.split))
+        spots = {
+            "full": (MARGIN, FULL),
+            "left": (MARGIN, left_w),
+            "right": (MARGIN + left_w + Cm(1), FULL - left_w - Cm(1)),
+        }
+        y = {"full": TOP, "left": TOP, "right": TOP}
+        trends = [b for b in page.blocks if isinstance(b, Trend)][:3]
+        for b in page.blocks:
+            if not isinstance(b, (Table, Bars, Text)) or b.only == "print":
+                continue
+            top = max(y.values()) if b.place == "full" else max(y[b.place], y["full"])
+            left, width = spots[b.place]
+            if isinstance(b, Table):
+                rows = b.rows[: b.deck_rows] if b.deck_rows else b.rows
+                row_h = Cm(0.75) if b.size >= 12 else Cm(0.6)
+                shape = self.table(s, b.header, rows, left, top, width, b.size, b.fills, row_h)
+                if b.first_col_cm:
+                    cols = shape.table.columns
+                    cols[0].width = Cm(b.first_col_cm)
+                    for col in list(cols)[1:]:
+                        col.width = Emu(int((width - Cm(b.first_col_cm)) / (len(cols) - 1)))
+                height = _table_height(b, rows, width, row_h)
+            elif isinstance(b, Bars):
+                height = Cm(b.height_cm)
+                self.bars(s, b.categories, b.series, left, top, width, height, b.title, b.horizontal)
+            else:
+                height = Cm(b.height_cm)
+                self.text(s, b.lines, left, top, width, height, size=b.size)
+            bottom = top + height + Cm(0.6)
+            if b.place == "full":
+                y = dict.fromkeys(y, bottom)
+            else:
+                y[b.place] = bottom
+        if trends:  # side by side under the rest, down to the footer
+            top, width = max(y.values()), Emu(int((FULL - Cm(0.8) * (len(trends) - 1)) / len(trends)))
+            for i, t in enumerate(trends):
+                self.lines(s, t, MARGIN + i * (width + Cm(0.8)), top, width, H - Cm(1.7) - top)
         return s
+
+    def lines(self, s, t: Trend, left, top, width, height):
+        """A native line chart of an ÖJ indicator: the eight in their quartile colour, county,
+        nation and the region's median dashed; every line named in the legend."""
+        data = CategoryChartData(number_format="0" + ("," + "0" * t.decimals if t.decimals else ""))
+        data.categories = [str(y) for y in t.years]
+        styles = []
+        for name, (values, quartile) in t.members.items():
+            data.add_series(name, [None if v is None else float(v) for v in values])
+            styles.append((LINE[quartile], False))
+        for name, values in t.references.items():
+            data.add_series(name, [None if v is None else float(v) for v in values])
+            styles.append((REFERENCE.get(name, "555555"), True))
+        chart = s.shapes.add_chart(XL_CHART_TYPE.LINE_MARKERS, left, top, width, height, data).chart
+        values = [float(v) for vs, _ in t.members.values() for v in vs if v is not None]
+        values += [float(v) for vs in t.references.values() for v in vs if v is not None]
+        if values:  # the axis around the values, not from 0: the lines would sit flat at the top
+            span = (max(values) - min(values)) or 1
+            chart.value_axis.minimum_scale = max(0, math.floor(min(values) - span * 0.15))
+            chart.value_axis.maximum_scale = math.ceil(max(values) + span * 0.15)
+        chart.has_legend, chart.legend.position = True, XL_LEGEND_POSITION.RIGHT
+        chart.legend.include_in_layout, chart.legend.font.size = False, Pt(8)  # beside the plot, not over it
+        chart.font.size = Pt(9)
+        chart.has_title = True
+        chart.chart_title.text_frame.text = t.title
+        chart.chart_title.text_frame.paragraphs[0].font.size = Pt(10)
+        for series, (colour, dashed) in zip(chart.plots[0].series, styles):
+            series.smooth = False
+            series.format.line.color.rgb = RGBColor.from_string(colour)
+            series.format.line.width = Pt(2.25 if dashed else 1.5)
+            if dashed:
+                series.format.line.dash_style = MSO_LINE_DASH_STYLE.DASH
+            series.marker.size = 4
+            series.marker.format.fill.solid()
+            series.marker.format.fill.fore_color.rgb = RGBColor.from_string(colour)
+        return chart
 
     def text(self, s, text, left, top, width, height, size=16, bold=False, colour=None):
         box = s.shapes.add_textbox(left, top, width, height)
@@ -50,9 +129,9 @@ class Deck:
                 p.font.color.rgb = colour
         return box
 
-    def table(self, s, header, rows, left, top, width, size=12, fills=None):
+    def table(self, s, header, rows, left, top, width, size=12, fills=None, row_h=Cm(0.75)):
         """A native table; numbers right-aligned; `fills` maps (row, col) to a hex colour."""
-        height = Cm(0.75) * (len(rows) + 1)
+        height = row_h * (len(rows) + 1)
         shape = s.shapes.add_table(len(rows) + 1, len(header), left, top, width, height)
         t = shape.table
         for r, values in enumerate([header, *rows]):
@@ -66,11 +145,11 @@ class Deck:
                     cell.fill.fore_color.rgb = RGBColor.from_string(colour.lstrip("#"))
                 for para in cell.text_frame.paragraphs:
                     para.font.size, para.font.bold = Pt(size), r == 0
-                    if c > 0 and _numeric(cell.text):
+                    if c > 0 and numeric(cell.text):
                         para.alignment = 3  # right: figures line up
                     if colour:
                         para.font.color.rgb = RGBColor(0x22, 0x22, 0x22)
-            t.rows[r].height = Cm(0.75)
+            t.rows[r].height = row_h
         return shape
 
     def bars(self, s, categories, series: dict, left, top, width, height, title="", horizontal=False):
@@ -95,35 +174,30 @@ class Deck:
         return chart
 
     def save(self, path: Path) -> Path:
-        tmp = path.with_suffix(".pptx.tmp")
-        self.prs.save(tmp)
-        tmp.replace(path)
+        self.prs.save(str(path))
         return path
 
 
+def _table_height(b: Table, rows, width, row_h):
+    """What the table will take: a row grows by a line for each wrap of its longest cell
+    (about 2 characters per cm at 12 pt), so what follows is placed below, not over it."""
+    cols = len(b.header)
+    first = Cm(b.first_col_cm) if b.first_col_cm else Emu(int(width / cols))
+    other = Emu(int((width - first) / max(cols - 1, 1)))
+    per_cm = 2.3 * 12 / b.size
+    total = 0
+    for r in [b.header, *rows]:
+        lines = max(math.ceil(len(str(v or "")) / max(1, (w / Cm(1) - 0.3) * per_cm)) for v, w in
+                    zip(r, [first] + [other] * (cols - 1)))  # fmt: skip
+        total += max(row_h, Pt(b.size * 1.25) * lines + Cm(0.15))
+    return Emu(int(total))
+
+
 def build_deck(c: dict, path: Path) -> Path:
-    from report.deck_slides import SLIDES
+    """Every page of the gathered content (report/content_more.py pages) as one slide."""
+    from report.content_more import pages
 
     d = Deck()
-    for make in SLIDES:
-        make(d, c)
+    for page in pages(c):
+        d.page(page)
     return d.save(path)
-
-
-def _numeric(text: str) -> bool:
-    """A figure (or the year heading over figures) is right-aligned; words stay left."""
-    t = text.replace("ca ", "").strip()
-    return not t or t[0] in "0123456789+−–" or t in ("uppgift saknas", "utfall saknas")
-
-
-def unknown_or(value, f=fmt.number) -> str:
-    return UNKNOWN if value is None else f(value)
-
-
-def quartile_fill(q) -> str | None:
-    return {
-        1: QUARTILE_FILL["green"],
-        2: QUARTILE_FILL["yellow"],
-        3: QUARTILE_FILL["yellow"],
-        4: QUARTILE_FILL["red"],
-    }.get(q)

@@ -79,17 +79,26 @@ def day(value) -> str:
     return str(value)
 
 
-def value_in_unit(value, unit: str | None) -> str:
-    """An ÖJ value in its unit: shares with one decimal, kr whole, others with one decimal at most."""
+def value_in_unit(value, unit: str | None, decimals: int | None = None) -> str:
+    """An ÖJ value in its unit, with the indicator's own precision (`decimals`, the most the
+    municipalities' values have) so a column never mixes 114 and 114,1; kr are whole."""
     if value is None:
         return DASH
     unit = unit or ""
-    if unit == "procent":
-        return pct(value, 1)
     if unit == "kr/inv":
         return kr(value)
-    if unit == "ja/nej":
-        return number(value)
-    # days and counts are whole numbers for a municipality, but medians and the nation's
-    # value may not be: show the decimal only where there is one
-    return number(value, 0 if float(value).is_integer() else 1)
+    if decimals is None:
+        decimals = 1 if unit == "procent" or not float(value).is_integer() else 0
+    if unit == "procent":
+        return pct(value, decimals)
+    return number(value, decimals)
+
+
+def decimals_of(values) -> int:
+    """The precision a series of values is given in (at most 2): 16.4, 12 → 1."""
+    most = 0
+    for v in values:
+        if v is not None:
+            text = repr(round(float(v), 6)).rstrip("0").rstrip(".")
+            most = max(most, len(text.partition(".")[2]))
+    return min(most, 2)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from report import charts, fmt
 from report.base import Marts, Section, not_yet, swedish_key
 
 
@@ -77,18 +76,4 @@ def fees_section(m: Marts, year: int) -> Section:
         )
     rows.sort(key=lambda r: swedish_key(r["municipality_name"]))
     data["rows"] = rows
-    if data["has_fee"] and data["is_invoiced"]:
-        data["chart"] = charts.horizontal_bars(
-            [r["municipality_name"] for r in rows],
-            [r["fee_kr"] for r in rows],
-            f"Avgift per kommun {year} (kr)",
-            fmt.kr,
-        )
-    else:
-        data["chart"] = charts.horizontal_bars(
-            [r["municipality_name"] for r in rows],
-            [r["basis_population"] for r in rows],
-            f"Folkmängd {data['basis_date']} (avgiftsunderlag för {year})",
-            fmt.number,
-        )
     return Section(data=data)

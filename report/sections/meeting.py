@@ -18,7 +18,7 @@ DECISIONS = [("n_yes", "Ja"), ("n_no", "Nej"), ("n_pending", "Vilande / under ha
 
 
 def _newest(m: Marts, table: str, upto: int, where: str = "true") -> int | None:
-    return m.one(f"select max(year) from {table} where year <= ? and {where}", [upto])
+    return m.one(f"select max(year) from {table} where year <= ? and ({where})", [upto])
 
 
 def points(m: Marts, meeting: date) -> dict:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import yaml
 
-from report import charts
+from report import fmt
 from report.base import Marts, Section, not_yet, swedish_key
 
 INDICATORS = Path(__file__).resolve().parent.parent / "indicators.yml"
@@ -66,22 +66,18 @@ def oj_section(m: Marts, year: int, years_back: int = 4) -> Section:
             ("Stockholms län", [refs.get(y, {}).get("county_value") for y in years]),
             ("Riket", [refs.get(y, {}).get("nation_value") for y in years]),
         ]
-        unit = kpi["unit"] or ""
         out.append(
             dict(
                 **kpi,
+                # one precision per indicator, the finest Kolada gives any of its values (the
+                # nation's 114,2 days next to a municipality's 136 gives 136,0; the region's
+                # median is ours and does not count), so a column never mixes 114 and 114,1
+                decimals=fmt.decimals_of([c[k] for c in cells for k in ("value", "county_value", "nation_value")]),
                 generated=generated,
                 members=members,
                 references=reference_rows,
                 better={"higher": "högre är bättre", "lower": "lägre är bättre"}.get(
                     kpi["direction"], "ingen riktning"
-                ),
-                chart=charts.trend_lines(
-                    years,
-                    {mm["name"]: [c and c["value"] for c in mm["cells"]] for mm in members},
-                    dict(reference_rows),
-                    "",
-                    unit,
                 ),
             )
         )

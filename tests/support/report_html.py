@@ -62,19 +62,19 @@ def by_first_column(rows: list[list[str]]) -> dict[str, list[str]]:
 
 
 def built_report(s, out):
-    """Report 2025 (HTML + PDF) and 2019 (HTML) of the published warehouse of `s`, read back."""
+    """The deck of the 2026-02-26 meeting (HTML, PDF, PPTX) of the published warehouse of `s`, read back."""
+    from datetime import date
+
     import duckdb
 
     from report.build import build
 
-    html_2025, pdf_2025 = build(s.published_db, out, 2025)
-    html_2019, _ = build(s.published_db, out, 2019, pdf=False)
+    html, pdf, pptx = build(s.published_db, out, on=date(2026, 2, 26))
     return dict(
         settings=s,
         con=duckdb.connect(str(s.published_db), read_only=True),
-        html=html_2025,
-        pdf=pdf_2025,
-        html_2019=html_2019,
-        t2025=parse(html_2025.read_text(encoding="utf-8")),
-        t2019=parse(html_2019.read_text(encoding="utf-8")),
+        html=html,
+        pdf=pdf,
+        pptx=pptx,
+        t=parse(html.read_text(encoding="utf-8")),
     )
