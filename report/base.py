@@ -60,6 +60,32 @@ class Marts:
         return row[0] if row else None
 
 
+@dataclass
+class Region:
+    """Who the report is for, from the published database (region membership is configuration:
+    another group of municipalities gets its own names, never Nordväst's)."""
+
+    name: str  # "FoU Nordväst"
+    members: list[str]  # names in Swedish order
+    county: str  # "Stockholms län"
+
+    @property
+    def short(self) -> str:
+        return self.name.removeprefix("FoU ").strip()
+
+
+def region(m: Marts) -> Region:
+    if not m.has("marts.dim_municipality"):
+        return Region("Regionen", [], "Länet")
+    rows = m.rows(
+        "select municipality_name, member_of_region, county_name from marts.dim_municipality where is_region_member"
+    )
+    names = sorted((r["municipality_name"] for r in rows), key=swedish_key)
+    name = next((r["member_of_region"] for r in rows if r["member_of_region"]), None) or "Regionen"
+    county = next((r["county_name"] for r in rows if r["county_name"]), None) or "Länet"
+    return Region(name, names, county)
+
+
 def not_yet(*marts: str) -> Section:
     names = ", ".join(marts)
     return Section(

@@ -17,7 +17,7 @@ import duckdb
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from report import MeetingError, covered_year, meeting_for, rendering
-from report.base import GENERATED_NOTICE, QUARTILE_FILL, Marts
+from report.base import GENERATED_NOTICE, QUARTILE_FILL, Marts, region
 from report.sections import fees, meeting, municipality, oj, provenance
 
 log = logging.getLogger(__name__)
@@ -36,6 +36,7 @@ def gather(con: duckdb.DuckDBPyConnection, year: int, on: date | None = None) ->
             m.one("select max(fee_year) from marts.fct_fees where is_invoiced and fee_year <= ?", [on.year]) or year
         )
     c = dict(
+        region=region(m),
         year=year,
         meeting=on,
         is_meeting=configured,
@@ -56,7 +57,9 @@ def gather(con: duckdb.DuckDBPyConnection, year: int, on: date | None = None) ->
         quartile_fill=QUARTILE_FILL,
     )
     activity = ("work", "requests_m", "staffing_m", "budget_m", "communication_m", "events_m")
-    if not any(c[k] for k in activity) and not (c["fees"].available and c["fees"].data.get("has_fee")):
+    # a region without records of its own (region.records_dir empty) still has its ÖJ standing
+    c["no_records"] = not any(c[k] for k in activity) and not (c["fees"].available and c["fees"].data.get("has_fee"))
+    if c["no_records"] and not c["oj"].available:
         raise MeetingError(
             f"rapport: det publicerade datalagret har inga uppgifter för verksamhetsår {year} eller tidigare "
             + (f"(möte {on.isoformat()})" if configured else "(inget möte för det året i config/report.yml)")

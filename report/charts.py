@@ -134,9 +134,9 @@ def trend_lines(block, width: float = 3.7, height: float = 2.7) -> str:
         last = next(((x, y) for x, y in zip(reversed(years), reversed(ys)) if y == y), None)
         if last:
             ends.append([last[1], name, LINE.get(quartile, LINE[None]), last[0]])
-    styles = {"Nordväst (median)": (BLUE, "-"), "Stockholms län": (ORANGE, "--"), "Riket": (DARK, ":")}
-    for name, values in block.references.items():
-        colour, ls = styles.get(name, (GREY, "-"))
+    styles = [(BLUE, "-"), (ORANGE, "--"), (DARK, ":")]  # the region's median, the county, the nation
+    for i, (name, values) in enumerate(block.references.items()):
+        colour, ls = styles[i] if i < len(styles) else (GREY, "-")
         ys = [float("nan") if v is None else float(v) for v in values]
         ax.plot(years, ys, color=colour, ls=ls, lw=1.6, label=name)
     _end_labels(ax, ends, years[-1])

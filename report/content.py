@@ -100,7 +100,6 @@ def quartile_fill(q) -> str | None:
 AGENDA = ["Kärnbudskap och beslutspunkter", "Verksamhetsberättelse", "Förfrågningar", "Bemanning",
           "Budget och utfall", "Kommunikation och evenemang", "Avgifter", "Öppna jämförelser", "Kommunblad",
           "Om underlaget"]  # fmt: skip
-MEMBER_NAMES = "Ekerö, Järfälla, Sigtuna, Sollentuna, Solna, Sundbyberg, Upplands-Bro, Upplands Väsby"
 
 
 def title(c) -> Page:
@@ -108,7 +107,7 @@ def title(c) -> Page:
     agenda = [a + (f" {c['year']}" if a == "Verksamhetsberättelse" else "") for a in AGENDA]
     return Page("titel", heading, f"Verksamhetsår {c['year']}", blocks=[
         Text([f"• {a}" for a in agenda], "left", 18, 12, only="deck"),  # the HTML/PDF have their contents
-        Text(["FoU Nordväst", MEMBER_NAMES], "right", 16, 4),
+        Text([c["region"].name, ", ".join(c["region"].members)], "right", 16, 4),
     ])  # fmt: skip
 
 
@@ -116,6 +115,10 @@ def key_messages(c) -> Page:
     p = c["points"]
     rows = [[m["heading"], m["body"] or ""] for m in p["messages"]] or [["Inga kärnbudskap ifyllda för mötet", ""]]
     blocks: list = [Table(["Område", "Kärnbudskap"], rows, "key-messages", size=14, first_col_cm=7)]
+    if c["no_records"]:
+        blocks.append(Text([f"{c['region'].name} har inga egna verksamhetsuppgifter i datalagret för {c['year']}: "
+                            "avgifter, uppdrag, aktiviteter, förfrågningar, bemanning, budget, kommunikation och "
+                            "evenemang saknas därför; underlaget visar Öppna jämförelser."], size=15))  # fmt: skip
     if p["decisions"]:
         lines = ["Nya förfrågningar att ta ställning till:"] + [
             f"• {x['heading']}: {x['body'] or ''}".rstrip(": ") for x in p["decisions"]

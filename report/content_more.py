@@ -41,10 +41,10 @@ def oj(c) -> list[Page]:
         rows, fills = [], {}
         for i, k in enumerate(kpis, start=1):
             cells = [m["cells"][-1] for m in k["members"]]
-            refs = dict(k["references"])
+            _median, county, nation = (values for _name, values in k["references"])
             show = lambda v, k=k: fmt.value_in_unit(v, k["unit"], k["decimals"])  # noqa: E731
             rows.append([k["kpi_title"], *(show(x and x["value"]) for x in cells),
-                         show(refs["Stockholms län"][-1]), show(refs["Riket"][-1])])  # fmt: skip
+                         show(county[-1]), show(nation[-1])])  # fmt: skip
             fills.update({(i, j): quartile_fill(x and x["quartile"]) for j, x in enumerate(cells, start=1)})
         blocks: list = [Table(["Indikator", *names, "Län", "Riket"], rows, f"oj-area-{n + 1}", size=10,
                               first_col_cm=8.5, fills=fills, deck_rows=9)]  # fmt: skip
@@ -85,7 +85,7 @@ def sheets(c) -> list[Page]:
                                f"ÖJ {m['oj_year']}: {o['n_ranked']} av {o['n']} indikatorer har kvartil", "right",
                                height_cm=8))  # fmt: skip
             median = fmt.DASH if o["median_rank"] is None else o["median_rank"]
-            blocks.append(Text([f"Median av placeringen i regionen: {median} av 8",
+            blocks.append(Text([f"Median av placeringen i regionen: {median} av {len(c['region'].members)}",
                                 f"Bättre än året före: {o['better']}, sämre: {o['worse']}"], "right", 14, 3))  # fmt: skip
         period = (
             f"Avgift {m['fee_year']}, förfrågningar {m['request_year']}, uppdrag {m['work_year']}, ÖJ {m['oj_year']}"

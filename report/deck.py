@@ -23,7 +23,7 @@ TOP, FULL = Cm(3.0), W - 2 * MARGIN
 BLUE = RGBColor(0x1F, 0x5A, 0x8A)
 GREY = RGBColor(0x55, 0x55, 0x55)
 LINE = {q: c.lstrip("#") for q, c in QUARTILE_LINE.items()}
-REFERENCE = {"Nordväst (median)": "1F5A8A", "Stockholms län": "D9822B", "Riket": "222222"}
+REFERENCE = ["1F5A8A", "D9822B", "222222"]  # the region's median, the county, the nation (as in the PDF)
 
 
 class Deck:
@@ -90,9 +90,9 @@ class Deck:
         for name, (values, quartile) in t.members.items():
             data.add_series(name, [None if v is None else float(v) for v in values])
             styles.append((LINE[quartile], False))
-        for name, values in t.references.items():
+        for i, (name, values) in enumerate(t.references.items()):
             data.add_series(name, [None if v is None else float(v) for v in values])
-            styles.append((REFERENCE.get(name, "555555"), True))
+            styles.append((REFERENCE[i] if i < len(REFERENCE) else "555555", True))
         chart = s.shapes.add_chart(XL_CHART_TYPE.LINE_MARKERS, left, top, width, height, data).chart
         values = [float(v) for vs, _ in t.members.values() for v in vs if v is not None]
         values += [float(v) for vs in t.references.values() for v in vs if v is not None]

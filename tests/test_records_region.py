@@ -122,3 +122,26 @@ ACTIVITY_MARTS = [
     "fct_staffing_per_year",
     "fct_requests_by_municipality",
 ]
+
+
+def test_the_report_says_the_region_has_no_records_and_names_its_own_members(sodertorn, tmp_path):
+    from datetime import date
+
+    from pptx import Presentation
+
+    from report.build import build
+
+    s, _, _ = sodertorn
+    html, _, pptx = build(s.published_db, tmp_path, pdf=False, on=date(2026, 2, 26))
+    text = html.read_text(encoding="utf-8")
+    slides = " ".join(
+        shape.text_frame.text
+        for slide in Presentation(str(pptx)).slides
+        for shape in slide.shapes
+        if shape.has_text_frame
+    )
+    for shown in (text, slides):
+        assert "Södertörn har inga egna verksamhetsuppgifter i datalagret för 2025" in shown
+        assert "Nordväst" not in shown and "Järfälla" not in shown and "Sollentuna" not in shown
+        assert "Huddinge" in shown and "Södertälje" in shown
+    assert "Avgifter" not in [slide.shapes.title.text for slide in Presentation(str(pptx)).slides if slide.shapes.title]

@@ -7,7 +7,7 @@ from pathlib import Path
 import yaml
 
 from report import fmt
-from report.base import Marts, Section, not_yet, swedish_key
+from report.base import Marts, Section, not_yet, region, swedish_key
 
 INDICATORS = Path(__file__).resolve().parent.parent / "indicators.yml"
 
@@ -17,6 +17,7 @@ def selected_kpis() -> list[str]:
 
 
 def oj_section(m: Marts, year: int, years_back: int = 4) -> Section:
+    r = region(m)
     if not m.has("marts.fct_oj_results", "marts.dim_kpi"):
         return not_yet("marts.fct_oj_results")
     wanted = selected_kpis()
@@ -62,8 +63,8 @@ def oj_section(m: Marts, year: int, years_back: int = 4) -> Section:
                 )
             )
         reference_rows = [
-            ("Nordväst (median)", [refs.get(y, {}).get("region_median") for y in years]),
-            ("Stockholms län", [refs.get(y, {}).get("county_value") for y in years]),
+            (f"{r.short} (median)", [refs.get(y, {}).get("region_median") for y in years]),
+            (r.county, [refs.get(y, {}).get("county_value") for y in years]),
             ("Riket", [refs.get(y, {}).get("nation_value") for y in years]),
         ]
         out.append(
