@@ -134,7 +134,7 @@ def load(settings: Settings, landed: list[str]) -> dict:
     if not manifest["failed"] and not any(from_dates.values()) and state.already_loaded(settings, metas, TABLES):
         warehouse.load_config(settings)
         with warehouse.connect(settings.work_db) as con:
-            con.execute("create or replace table raw.oj_kpi_config as select * from config")
+            _write_config(con, config, settings)
         log.info("KOLADA LOAD: every answer of this run is loaded already (same SHA-256); nothing to do")
         return {
             "source_mode": manifest["source_mode"],
@@ -179,7 +179,7 @@ def load(settings: Settings, landed: list[str]) -> dict:
     with warehouse.connect(settings.work_db) as con:
         con.execute(SCHEMA + QUARANTINE_SCHEMA + state.STATE_SCHEMA)
         con.begin()
-        con.execute("create or replace table raw.oj_kpi_config as select * from config")
+        _write_config(con, config, settings)
         for entity in ("kpi", "municipality", "municipality_groups"):
             if frames[entity]:  # the whole list comes in every run: replace it
                 meta_df = pd.concat(frames[entity], ignore_index=True)
@@ -255,6 +255,14 @@ def load(settings: Settings, landed: list[str]) -> dict:
         )
     log.info("KOLADA LOAD: %s", report)
     return report
+
+
+def _write_config(con, config: pd.DataFrame, settings: Settings) -> None:
+    """The ÖJ catalogue and the region's own Kolada group (config/region.yml kolada_group_id)."""
+    con.execute("create or replace table raw.oj_kpi_config as select * from config")
+    con.execute("create or replace table raw.kolada_region_group (group_id varchar)")
+    if settings.region.region.kolada_group_id:
+        con.execute("insert into raw.kolada_region_group values (?)", [settings.region.region.kolada_group_id])
 
 
 def _mark_stale(con, failed: dict[str, str]) -> dict[str, str]:

@@ -124,7 +124,8 @@ class FakeKolada:
                 continue
             genders = GENDERS if self.by_gender.get(k) else ("T",)
             if incremental:
-                changed = {g for (ck, cm, cy, g) in self.changes if (ck, cm, cy) == (k, m, int(y))}
+                within = set(self.groups.get(m, [])) | {m}  # a group's mean changes with its members
+                changed = {g for (ck, cm, cy, g) in self.changes if ck == k and cm in within and cy == int(y)}
                 genders = tuple(g for g in genders if g in changed)
             points = [p for g in genders if (p := self.point(k, m, int(y), g))]
             if not incremental:
