@@ -231,3 +231,12 @@ def test_similar_comparison_answers_the_meetings_question(mart):
         "from marts.rpt_oj_similar_area_summary"
     ).fetchone()
     assert summary[0] > 0 and summary[1] and summary[2]
+
+
+def test_similar_municipalities_query_in_docs_runs_as_written(mart):
+    con, _ = mart
+    sql = re.findall(r"```sql\n(.*?)```", DOC.read_text(encoding="utf-8"), re.S)[1]
+    result = con.execute(sql).fetchall()
+    cols = [d[0] for d in con.description]
+    assert len({r[cols.index("municipality_name")] for r in result}) == 8
+    assert all(r[cols.index("value_provenance")] == "generated" for r in result)

@@ -134,6 +134,7 @@ def load(settings: Settings, landed: list[str]) -> dict:
     if not manifest["failed"] and not any(from_dates.values()) and state.already_loaded(settings, metas, TABLES):
         warehouse.load_config(settings)
         with warehouse.connect(settings.work_db) as con:
+            con.execute(SCHEMA + QUARANTINE_SCHEMA + state.STATE_SCHEMA)  # a work database of an older version
             _write_config(con, config, settings)
         log.info("KOLADA LOAD: every answer of this run is loaded already (same SHA-256); nothing to do")
         return {
