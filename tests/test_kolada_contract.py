@@ -34,9 +34,13 @@ def run(settings: Settings) -> dict:
     return kolada_load.load(settings, [str(p) for p in kolada_extract.extract(settings)])
 
 
-def values(settings: Settings, where: str = "true") -> dict:
+def values(settings: Settings) -> dict:
+    """Every value loaded, of places (raw.kolada_values) and of Kolada's groups (G ids)."""
     with duckdb.connect(str(settings.work_db), read_only=True) as con:
-        rows = con.execute(f"select kpi, municipality_id, period, gender, value from raw.kolada_values where {where}")
+        rows = con.execute(
+            "select kpi, municipality_id, period, gender, value from raw.kolada_values union all "
+            "select kpi, municipality_id, period, gender, value from raw.kolada_group_values"
+        )
         return {r[:4]: r[4] for r in rows.fetchall()}
 
 

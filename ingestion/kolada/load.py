@@ -3,6 +3,9 @@
 Tables (schema raw), each row with its provenance: source_mode (live, snapshot, generated),
 is_generated, the SHA-256 of the answer it came from and when that answer was fetched.
 - kolada_values: one row per KPI × place × year × gender, as the API gives it.
+- kolada_group_values: the same for Kolada's groups (G ids: the unweighted mean of the
+  members with a value, count = how many), kept apart so that a place is always a
+  municipality, county or Riket in kolada_values.
 - kolada_kpis, kolada_municipalities, kolada_groups (one row per group member).
 - oj_kpi_config: the catalogue of config/oj_kpis.yml (area, direction).
 - kolada_answers: every answer loaded; kolada_load_runs: one row per load, with failed KPIs.
@@ -200,13 +203,7 @@ def load(settings: Settings, landed: list[str]) -> dict:
         replace = [k for k in fetched if k not in skipped]
         full = [k for k in replace if not from_dates.get(k)]
         now = warehouse.now()
-        if full:
-            con.execute("delete from raw.kolada_values where list_contains(?, kpi)", [full])
-        if values is not None:
-            in_full = values[values["kpi"].isin(full)]
-            con.execute("insert into raw.kolada_values by name select * from in_full")
-            values_loaded = len(in_full)
-        values_loaded += state.apply_incremental(con, values, [k for k in replace if k not in full], now)
+        values_loaded = state.write_values(con, values, full, [k for k in replace if k not in full], now)
         state.record(con, manifest["source_mode"], from_dates, replace, now)
         stale = _mark_stale(con, manifest["failed"])
         _quarantine(con, quarantined, replace, full, now)
@@ -278,7 +275,8 @@ def _mark_stale(con, failed: dict[str, str]) -> dict[str, str]:
         ).fetchall()
     }
     for kpi in sorted(kept):
-        con.execute("update raw.kolada_values set is_stale = true, stale_reason = ? where kpi = ?", [failed[kpi], kpi])
+        for table in state.VALUE_TABLES:
+            con.execute(f"update raw.{table} set is_stale = true, stale_reason = ? where kpi = ?", [failed[kpi], kpi])
     return {k: failed[k] for k in sorted(kept)}
 
 

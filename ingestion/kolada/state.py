@@ -35,7 +35,28 @@ create table if not exists raw.kolada_kpi_state (
     kpi varchar, source_mode varchar, last_success_at timestamptz, last_full_at timestamptz,
     last_mode varchar, last_from_date varchar);
 alter table raw.kolada_values add column if not exists checked_at timestamptz;
+create table if not exists raw.kolada_group_values as select * from raw.kolada_values limit 0;
 """
+VALUE_TABLES = ("kolada_values", "kolada_group_values")  # places; Kolada's groups (G ids)
+
+
+def write_values(con, values: pd.DataFrame | None, full: list[str], incremental: list[str], now) -> int:
+    """This run's value rows: the KPIs fetched in full replace all their rows, the incremental
+    ones are upserted; group values (G ids) go to raw.kolada_group_values. Returns rows inserted."""
+    loaded = 0
+    for table in VALUE_TABLES:
+        part = None
+        if values is not None:
+            is_group = values["municipality_id"].str.startswith("G")
+            part = values[is_group if table == "kolada_group_values" else ~is_group]
+        if full:
+            con.execute(f"delete from raw.{table} where list_contains(?, kpi)", [full])
+        if part is not None:
+            in_full = part[part["kpi"].isin(full)]  # noqa: F841 (read by DuckDB)
+            con.execute(f"insert into raw.{table} by name select * from in_full")
+            loaded += len(in_full)
+        loaded += apply_incremental(con, part, incremental, now, table)
+    return loaded
 
 
 def from_dates(settings: Settings, kpis: list[str]) -> dict[str, str | None]:
@@ -65,7 +86,7 @@ def from_dates(settings: Settings, kpis: list[str]) -> dict[str, str | None]:
     return full
 
 
-def apply_incremental(con, values: pd.DataFrame, kpis: list[str], now) -> int:
+def apply_incremental(con, values: pd.DataFrame | None, kpis: list[str], now, table: str = "kolada_values") -> int:
     """Upsert one run's incremental rows of `kpis`: rows named in the answer are replaced,
     rows flagged deleted are removed; the KPIs' rows are marked checked now and not stale.
     Returns the number of rows inserted."""
@@ -75,16 +96,15 @@ def apply_incremental(con, values: pd.DataFrame, kpis: list[str], now) -> int:
     if len(rows):
         keys = rows[KEY].drop_duplicates()  # noqa: F841 (read by DuckDB)
         con.execute(
-            "delete from raw.kolada_values v using keys k "
+            f"delete from raw.{table} v using keys k "
             "where v.kpi = k.kpi and v.municipality_id = k.municipality_id "
             "and v.period = k.period and v.gender = k.gender"
         )
     kept = rows[~rows["is_deleted"].astype(bool)] if len(rows) else rows
     if len(kept):
-        con.execute("insert into raw.kolada_values by name select * from kept")
+        con.execute(f"insert into raw.{table} by name select * from kept")
     con.execute(
-        "update raw.kolada_values set checked_at = ?, is_stale = false, stale_reason = null "
-        "where list_contains(?, kpi)",
+        f"update raw.{table} set checked_at = ?, is_stale = false, stale_reason = null where list_contains(?, kpi)",
         [now, kpis],
     )
     deleted = int(rows["is_deleted"].astype(bool).sum()) if len(rows) else 0

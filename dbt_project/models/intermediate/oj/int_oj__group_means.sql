@@ -8,11 +8,11 @@ config as (select kpi_id from {{ ref('stg_kolada__oj_kpi_config') }}),
 values_all as (select * from {{ ref('stg_kolada__values') }}),
 from_kolada as (
     select
-        v.municipality_id as group_id, v.kpi_id, v.year, v.sex,
+        v.group_id, v.kpi_id, v.year, v.sex,
         v.value as group_mean, v.member_count as group_reporting_count,
         'kolada' as mean_method, v.is_generated
-    from values_all v
-    join comparison c on c.group_id = v.municipality_id
+    from {{ ref('stg_kolada__group_values') }} v
+    join comparison c using (group_id)
     join config using (kpi_id)
     where v.value is not null
 ),
