@@ -11,8 +11,8 @@ select
     count(*) filter (where position_against_similar is not null)      as kpis_compared,
     count(*) filter (where position_against_similar = 'better')       as kpis_better_than_similar,
     count(*) filter (where position_against_similar = 'worse')        as kpis_worse_than_similar,
-    round(count(*) filter (where position_against_similar = 'better')
-          / nullif(count(*) filter (where position_against_similar is not null), 0), 4) as share_better_than_similar,
+    count(*) filter (where position_against_similar = 'better')
+          / nullif(count(*) filter (where position_against_similar is not null), 0)    as share_better_than_similar,
     count(*) filter (where change_assessment = 'better')              as kpis_improved,
     count(*) filter (where change_assessment = 'worse')               as kpis_worsened,
     count(*) filter (where change_against_similar = 'better')         as kpis_gaining_on_similar,
