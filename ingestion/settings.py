@@ -56,6 +56,9 @@ class Region(_Strict):
     # the region's own record files (fee parameters, requests, …), relative to the config file;
     # None = a region without bundled records: its marts of records are empty, never another's
     records_dir: Path | None = None
+    # Kolada's group of the region's own municipalities (its values are Kolada's unweighted
+    # mean), e.g. G196055 "Nordvästkommunerna i Stockholms län (ovägt medel)"; None = none
+    kolada_group_id: str | None = None
 
     @field_validator("county_code", mode="before")
     @classmethod
@@ -177,11 +180,14 @@ class Settings(BaseSettings):
     http_retries: int = 5
     http_backoff_s: float = 1.0
     full_build: bool = False  # rebuild every dbt model and rerun every step, whatever changed
+    # Kolada: fetch every value again instead of only those changed since the last load
+    # (from_date); FOU_FULL_BUILD=1 implies it
+    kolada_full_reload: bool = False
     allow_shrink: bool = False  # publish even if the new load lost slices (see coverage.py)
     task_retries: int = 2  # Airflow retries per task; tests and one-off local runs set 0
     report_screenshot: Path | None = None  # tests: where to save a PNG of the report's first page
 
-    @field_validator("full_build", mode="before")
+    @field_validator("full_build", "kolada_full_reload", mode="before")
     @classmethod
     def _empty_is_false(cls, v):
         return v or False  # FOU_FULL_BUILD= (set but empty) means not forced

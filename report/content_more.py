@@ -87,6 +87,11 @@ def sheets(c) -> list[Page]:
             median = fmt.DASH if o["median_rank"] is None else o["median_rank"]
             blocks.append(Text([f"Median av placeringen i regionen: {median} av {len(c['region'].members)}",
                                 f"Bättre än året före: {o['better']}, sämre: {o['worse']}"], "right", 14, 3))  # fmt: skip
+        if m["similar"]:
+            blocks.append(Table(["Mot liknande kommuner", "Bättre", "Sämre", "Knappat in", "Tappat"], [
+                [a["area"], *(fmt.number(a[k]) for k in ("kpis_better_than_similar", "kpis_worse_than_similar",
+                                                         "kpis_gaining_on_similar", "kpis_losing_to_similar"))]
+                for a in m["similar"]], f"similar-{m['code']}", "left", 11))  # fmt: skip
         period = (
             f"Avgift {m['fee_year']}, förfrågningar {m['request_year']}, uppdrag {m['work_year']}, ÖJ {m['oj_year']}"
         )

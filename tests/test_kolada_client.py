@@ -114,13 +114,16 @@ def test_live_extract_a_failing_batch_does_not_stop_the_others(fake_server, monk
     manifest = json.loads(open(landed[0], encoding="utf-8").read())
     assert manifest["source_mode"] == "live"
     assert sorted(manifest["failed"]) == sorted(second_batch)
-    # places: 8 members + county + Riket + 282 other municipalities = 292 → 12 batches of ≤ 25
+    # places: 8 members + county + Riket + the 9 Kolada groups (each member's Liknande kommuner
+    # IFO group and G196055) + 282 other municipalities = 301 → 13 batches of ≤ 25
     places = set()
     for call in data_calls:
         places.update(segments(call)["municipality"])
-    assert len(places) == 292 and {"0000", "0001", "0163"} <= places
+    groups = {p for p in places if p.startswith("G")}
+    assert len(places) - len(groups) == 292 and {"0000", "0001", "0163"} <= places
+    assert groups == set(manifest["group_ids"]) and "G196055" in groups and len(manifest["similar_groups"]) == 8
     first_batch_calls = [c for c in data_calls if segments(c)["kpi"] == kolada_client.chunks(kpis)[0]]
-    assert len(first_batch_calls) == 12
+    assert len(first_batch_calls) == len(kolada_client.chunks(sorted(places)))
     # the failing batch stops at its first call (400), the first batch is complete
     report = kolada_load.load(settings, [str(p) for p in landed])
     assert report["failed_kpis"] == sorted(second_batch)
@@ -128,8 +131,17 @@ def test_live_extract_a_failing_batch_does_not_stop_the_others(fake_server, monk
     with duckdb.connect(str(settings.work_db), read_only=True) as con:
         n, gen = con.execute("select count(*), bool_or(is_generated) from raw.kolada_values").fetchone()
         failed_json = con.execute("select failed_kpis from raw.kolada_load_runs").fetchone()[0]
-    years = manifest["years"]
-    assert n == len(kolada_client.chunks(kpis)[0]) * 292 * len(years) and gen is False
+    sent = [
+        o["municipality"]
+        for p in landed
+        if p.parent.name == "data"
+        for o in json.loads(p.read_text())["values"]
+        for v in o["values"]
+    ]
+    groups_sent = sum(m.startswith("G") for m in sent)
+    assert n == len(sent) - groups_sent and gen is False  # every value of the first batch, none of the second
+    with duckdb.connect(str(settings.work_db), read_only=True) as con:
+        assert con.execute("select count(*) from raw.kolada_group_values").fetchone()[0] == groups_sent > 0
     assert sorted(json.loads(failed_json)) == sorted(second_batch)
 
     # a snapshot load afterwards: generated values never replace the real ones just loaded

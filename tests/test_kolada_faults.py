@@ -106,7 +106,7 @@ def test_a_12_comma_5_value_is_quarantined_and_the_rest_loads(fake_server, monke
         reply = original(call)
         for obj in reply.body["values"]:
             if obj["kpi"] == fake_kpi and obj["municipality"] == "0114" and obj["period"] == 2024:
-                obj["values"][0]["value"] = "12,5"
+                next(v for v in obj["values"] if v["gender"] == "T")["value"] = "12,5"
         return reply
 
     fake_kpi = Settings().kpis.ids[0]

@@ -153,3 +153,90 @@ def test_freshness_and_status_columns_reach_the_mart(mart):
     assert {"status", "refreshed_at", "is_stale", "stale_reason"} <= {
         r[0] for r in con.execute("describe marts.fct_oj_results").fetchall()
     }
+
+
+def test_similar_group_mean_matches_an_independent_mean_of_the_members(mart):
+    """Every member row: the mean of its newest 'Liknande kommuner IFO' group's members with a
+    value (from the raw tables, in Python), the difference, and the appended column order."""
+    con, _ = mart
+    cols = [r[0] for r in con.execute("describe marts.fct_oj_results").fetchall()]
+    assert cols[-2:] == ["similar_group_mean", "difference_to_similar_group"]
+    assert cols[:3] == ["kpi_id", "kpi_title", "area"]
+    groups = {}
+    for gid, title, member in con.execute("select group_id, group_title, member_id from raw.kolada_groups").fetchall():
+        m = re.fullmatch(r"Liknande kommuner IFO, (.+), (\d{4})", title)
+        if m:
+            groups.setdefault((m.group(1), int(m.group(2))), (gid, set()))[1].add(member)
+    names = dict(con.execute("select municipality_code, municipality_name from raw.region_members").fetchall())
+    newest = {code: max((k for k in groups if k[0] == name), key=lambda k: k[1]) for code, name in names.items()}
+    values = {
+        (k, m, y, s): v
+        for k, m, y, s, v in con.execute(
+            "select kpi, municipality_id, period, gender, value from raw.kolada_values where value is not null"
+        ).fetchall()
+    }
+    rows = con.execute(
+        "select kpi_id, municipality_id, year, sex, value, similar_group_mean, difference_to_similar_group "
+        "from marts.fct_oj_results where is_region_member"
+    ).fetchall()
+    checked = 0
+    for kpi, muni, year, sex, value, mean, diff in rows:
+        members = groups[newest[muni]][1]
+        got = [values[(kpi, o, year, sex)] for o in members if (kpi, o, year, sex) in values]
+        assert muni not in members
+        if not got:
+            assert mean is None
+            continue
+        assert mean == pytest.approx(sum(got) / len(got), abs=5e-7)  # rounded to 6 decimals
+        assert diff == (None if value is None else pytest.approx(value - mean, abs=1e-6))
+        checked += 1
+    assert checked > 1000
+    assert (
+        con.execute(
+            "select count(*) from marts.fct_oj_results where not is_region_member and similar_group_mean is not null"
+        ).fetchone()[0]
+        == 0
+    )
+
+
+def test_similar_comparison_answers_the_meetings_question(mart):
+    con, _ = mart
+    n, members, kpis, gen, without = con.execute(
+        "select count(*), count(distinct municipality_id), count(distinct kpi_id), "
+        "bool_and(value_provenance = 'generated'), count(*) filter (where similar_group_mean is null) "
+        "from marts.fct_oj_similar_comparison"
+    ).fetchone()
+    assert members == 8 and kpis == 33 and gen and without == 0
+    # the same mean as fct_oj_results, better/worse respecting the direction
+    bad = con.execute(
+        """
+        select count(*) from marts.fct_oj_similar_comparison c
+        join marts.fct_oj_results f
+          on f.kpi_id = c.kpi_id and f.municipality_id = c.municipality_id and f.year = c.year and f.sex = 'T'
+        where c.similar_group_mean is distinct from f.similar_group_mean
+           or (c.direction = 'higher' and c.value > c.similar_group_mean and c.position_against_similar <> 'better')
+           or (c.direction = 'lower' and c.value > c.similar_group_mean and c.position_against_similar <> 'worse')
+           or (c.direction = 'none' and c.position_against_similar is not null)
+        """
+    ).fetchone()[0]
+    assert bad == 0
+    # the region's own Kolada group: G196055, seven members (no Sollentuna), for every member
+    region = con.execute(
+        "select distinct region_group_id from marts.fct_oj_similar_comparison where region_group_mean is not null"
+    ).fetchall()
+    assert region == [("G196055",)]
+    summary = con.execute(
+        "select count(*), bool_and(value_provenance = 'generated'), "
+        "bool_and(kpis_better_than_similar + kpis_worse_than_similar <= kpis_compared) "
+        "from marts.rpt_oj_similar_area_summary"
+    ).fetchone()
+    assert summary[0] > 0 and summary[1] and summary[2]
+
+
+def test_similar_municipalities_query_in_docs_runs_as_written(mart):
+    con, _ = mart
+    sql = re.findall(r"```sql\n(.*?)```", DOC.read_text(encoding="utf-8"), re.S)[1]
+    result = con.execute(sql).fetchall()
+    cols = [d[0] for d in con.description]
+    assert len({r[cols.index("municipality_name")] for r in result}) == 8
+    assert all(r[cols.index("value_provenance")] == "generated" for r in result)

@@ -1,6 +1,8 @@
-"""One Kolada run: metadata and ÖJ values, live or from the bundled snapshot, landed raw with
-a manifest. A batch of KPIs that fails does not stop the others: the failure is recorded in the
-run's manifest, the load reports it, and only a run where every batch failed raises."""
+"""One Kolada run: metadata and ÖJ values, live (ingestion/kolada/live.py) or from the bundled
+snapshot, landed raw with a manifest. A batch of KPIs that fails does not stop the others: the
+failure is recorded per KPI in the run's manifest, the load reports it, and only a run where
+every KPI failed raises. The manifest also says, per KPI, whether it was fetched in full or
+since a from_date, and which Kolada groups' values were asked for (similar municipalities)."""
 
 from __future__ import annotations
 
@@ -14,7 +16,8 @@ from pathlib import Path
 
 from ingestion.errors import SourceError, SourceUnreachable
 from ingestion.http import Response, land
-from ingestion.kolada.client import METADATA, SOURCE, KoladaClient, chunks
+from ingestion.kolada.client import METADATA, SOURCE
+from ingestion.kolada.live import extract_live
 from ingestion.settings import SNAPSHOT_DIR, Settings, SourceMode
 
 log = logging.getLogger(__name__)
@@ -33,6 +36,9 @@ class ExtractResult:
     kpis: list[str]
     landed: list[Path] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)  # KPI id → why
+    from_dates: dict[str, str | None] = field(default_factory=dict)  # KPI id → from_date, None = in full
+    similar_groups: dict[str, str] = field(default_factory=dict)  # member → its Liknande kommuner IFO group
+    group_ids: list[str] = field(default_factory=list)  # G ids asked for values
 
 
 def municipality_ids(metadata_pages: list[Response]) -> list[str]:
@@ -43,12 +49,13 @@ def municipality_ids(metadata_pages: list[Response]) -> list[str]:
     return ids
 
 
-def places(settings: Settings, municipalities: list[str]) -> list[str]:
+def places(settings: Settings, municipalities: list[str], group_ids: list[str] = ()) -> list[str]:
     """Region members first (so their values come in the first batch), then county, nation,
-    then every other municipality: the quartiles are computed among all of them."""
+    Kolada's groups (G ids: their value is the group's mean), then every other municipality:
+    the quartiles are computed among all of them."""
     members = sorted(settings.members)
     rest = [m for m in municipalities if m not in members]
-    return members + [county_id(settings), settings.kpis.nation_id] + rest
+    return members + [county_id(settings), settings.kpis.nation_id] + list(group_ids) + rest
 
 
 def snapshot_record_responses(path: Path) -> list[Response]:
@@ -89,6 +96,9 @@ def _write_manifest(settings: Settings, result: ExtractResult, years: list[int])
                 "kpis": result.kpis,
                 "years": years,
                 "failed": result.failed,
+                "from_dates": result.from_dates,
+                "similar_groups": result.similar_groups,
+                "group_ids": result.group_ids,
                 "landed": [str(p) for p in result.landed],
             },
             ensure_ascii=False,
@@ -104,23 +114,13 @@ def _land_all(settings: Settings, responses: list[Response], name: str) -> list[
 
 
 def _extract_live(settings: Settings, kpis: list[str], years: list[int]) -> ExtractResult:
-    client = KoladaClient(settings)
     result = ExtractResult("live", kpis)
-    meta = {entity: client.metadata(entity) for entity in METADATA}  # unreachable → raises here
-    for entity, pages in meta.items():
-        result.landed += _land_all(settings, pages, entity)
-    ids = places(settings, municipality_ids(meta["municipality"]))
-    for batch in chunks(kpis):
-        try:
-            result.landed += _land_all(settings, client.data(batch, ids, years), "data")
-        except SourceError as exc:  # one batch: log, remember, go on with the next
-            log.error("KOLADA: KPIs %s failed to load: %s", ",".join(batch), exc)
-            result.failed.update({k: str(exc) for k in batch})
+    extract_live(settings, kpis, years, result, lambda s, pages, groups: places(s, municipality_ids(pages), groups))
     return result
 
 
 def _extract_snapshot(settings: Settings, kpis: list[str]) -> ExtractResult:
-    result = ExtractResult("snapshot", kpis)
+    result = ExtractResult("snapshot", kpis, from_dates=dict.fromkeys(kpis))
     for entity in METADATA:
         path = SNAPSHOT / f"{entity}.json"
         responses = snapshot_record_responses(path)

@@ -3,13 +3,18 @@
 Tables (schema raw), each row with its provenance: source_mode (live, snapshot, generated),
 is_generated, the SHA-256 of the answer it came from and when that answer was fetched.
 - kolada_values: one row per KPI × place × year × gender, as the API gives it.
+- kolada_group_values: the same for Kolada's groups (G ids: the unweighted mean of the
+  members with a value, count = how many), kept apart so that a place is always a
+  municipality, county or Riket in kolada_values.
 - kolada_kpis, kolada_municipalities, kolada_groups (one row per group member).
 - oj_kpi_config: the catalogue of config/oj_kpis.yml (area, direction).
 - kolada_answers: every answer loaded; kolada_load_runs: one row per load, with failed KPIs.
 
-Values are replaced per KPI: the KPIs fetched in this run replace their earlier rows, the
-KPIs that failed keep the rows they had. Generated values never replace real ones: for a
-KPI that already has real values, generated values are skipped (logged)."""
+Values are replaced per KPI: the KPIs fetched in full in this run replace their earlier rows,
+the KPIs fetched since a from_date get only the changed rows replaced and the withdrawn ones
+(isdeleted) removed (ingestion/kolada/state.py), the KPIs that failed keep the rows they had.
+Generated values never replace real ones: for a KPI that already has real values, generated
+values are skipped (logged). Kolada's group values (G ids) load like any place's."""
 
 from __future__ import annotations
 
@@ -20,6 +25,7 @@ from pathlib import Path
 import pandas as pd
 
 from ingestion import warehouse
+from ingestion.kolada import state
 from ingestion.kolada.values import QUARANTINE_SCHEMA, value_rows
 from ingestion.settings import Settings
 
@@ -127,10 +133,12 @@ def load(settings: Settings, landed: list[str]) -> dict:
         for path in paths
         if path not in manifests
     }
-    if not manifest["failed"] and _already_loaded(settings, metas):
+    from_dates = manifest.get("from_dates") or {}
+    if not manifest["failed"] and not any(from_dates.values()) and state.already_loaded(settings, metas, TABLES):
         warehouse.load_config(settings)
         with warehouse.connect(settings.work_db) as con:
-            con.execute("create or replace table raw.oj_kpi_config as select * from config")
+            con.execute(SCHEMA + QUARANTINE_SCHEMA + state.STATE_SCHEMA)  # a work database of an older version
+            _write_config(con, config, settings)
         log.info("KOLADA LOAD: every answer of this run is loaded already (same SHA-256); nothing to do")
         return {
             "source_mode": manifest["source_mode"],
@@ -138,6 +146,8 @@ def load(settings: Settings, landed: list[str]) -> dict:
             "kpis_loaded": 0,
             "values_loaded": 0,
             "failed_kpis": [],
+            "failed_reasons": {},
+            "incremental_kpis": {},
             "kept_real_kpis": [],
             "generated": manifest["source_mode"] != "live",
             "stale_kpis": {},
@@ -159,6 +169,8 @@ def load(settings: Settings, landed: list[str]) -> dict:
             df = _frame(entity, rows)
             df["source_mode"], df["is_generated"] = meta["source_mode"], meta["source_mode"] == "generated"
             df["sha256"], df["fetched_at"] = meta["sha256"], pd.Timestamp(meta["fetched_at"])
+            if entity == "data":
+                df["checked_at"] = df["fetched_at"]
             frames[entity].append(df)
         answers.append(
             (meta["sha256"], entity, meta["kind"], meta["url"], meta["fetched_at"], meta["source_mode"], str(path))
@@ -169,12 +181,14 @@ def load(settings: Settings, landed: list[str]) -> dict:
     values_loaded = 0
     warehouse.load_config(settings)  # region membership, which the ÖJ models join
     with warehouse.connect(settings.work_db) as con:
-        con.execute(SCHEMA + QUARANTINE_SCHEMA)
+        con.execute(SCHEMA + QUARANTINE_SCHEMA + state.STATE_SCHEMA)
         con.begin()
-        con.execute("create or replace table raw.oj_kpi_config as select * from config")
+        _write_config(con, config, settings)
         for entity in ("kpi", "municipality", "municipality_groups"):
             if frames[entity]:  # the whole list comes in every run: replace it
                 meta_df = pd.concat(frames[entity], ignore_index=True)
+                keys = {"kpi": ["id"], "municipality": ["id"], "municipality_groups": ["group_id", "member_id"]}
+                meta_df = meta_df.drop_duplicates(subset=keys[entity])  # a group asked by title and by id
                 con.execute(f"delete from raw.{TABLES[entity]}")
                 con.execute(f"insert into raw.{TABLES[entity]} by name select * from meta_df")
         values = pd.concat(frames["data"], ignore_index=True) if frames["data"] else None
@@ -187,15 +201,12 @@ def load(settings: Settings, landed: list[str]) -> dict:
             if skipped:
                 log.warning("KOLADA: kept the real values of %s; generated values never replace real ones", skipped)
         replace = [k for k in fetched if k not in skipped]
-        if replace:
-            con.execute("delete from raw.kolada_values where list_contains(?, kpi)", [replace])
-        if values is not None:
-            values = values[values["kpi"].isin(replace)]
-            con.execute("insert into raw.kolada_values by name select * from values")
-            values_loaded = len(values)
+        full = [k for k in replace if not from_dates.get(k)]
         now = warehouse.now()
+        values_loaded = state.write_values(con, values, full, [k for k in replace if k not in full], now)
+        state.record(con, manifest["source_mode"], from_dates, replace, now)
         stale = _mark_stale(con, manifest["failed"])
-        _quarantine(con, quarantined, replace, now)
+        _quarantine(con, quarantined, replace, full, now)
         for a in answers:  # an answer already recorded (same SHA-256) is not recorded twice
             if not con.execute("select 1 from raw.kolada_answers where sha256 = ?", [a[0]]).fetchone():
                 con.execute("insert into raw.kolada_answers values (?, ?, ?, ?, ?, ?, ?, ?)", [*a, now])
@@ -219,6 +230,8 @@ def load(settings: Settings, landed: list[str]) -> dict:
         "kpis_loaded": len(replace),
         "values_loaded": values_loaded,
         "failed_kpis": sorted(manifest["failed"]),
+        "failed_reasons": dict(sorted(manifest["failed"].items())),  # what was missing, and why
+        "incremental_kpis": {k: from_dates[k] for k in replace if from_dates.get(k)},  # KPI → from_date
         "kept_real_kpis": skipped,
         "generated": manifest["source_mode"] != "live",
         "stale_kpis": stale,
@@ -242,6 +255,14 @@ def load(settings: Settings, landed: list[str]) -> dict:
     return report
 
 
+def _write_config(con, config: pd.DataFrame, settings: Settings) -> None:
+    """The ÖJ catalogue and the region's own Kolada group (config/region.yml kolada_group_id)."""
+    con.execute("create or replace table raw.oj_kpi_config as select * from config")
+    con.execute("create or replace table raw.kolada_region_group (group_id varchar)")
+    if settings.region.region.kolada_group_id:
+        con.execute("insert into raw.kolada_region_group values (?)", [settings.region.region.kolada_group_id])
+
+
 def _mark_stale(con, failed: dict[str, str]) -> dict[str, str]:
     """The KPIs whose fetch failed keep their earlier rows, now marked stale with the reason;
     returns {KPI: reason} for those that have earlier values (the others have none to keep)."""
@@ -254,43 +275,17 @@ def _mark_stale(con, failed: dict[str, str]) -> dict[str, str]:
         ).fetchall()
     }
     for kpi in sorted(kept):
-        con.execute("update raw.kolada_values set is_stale = true, stale_reason = ? where kpi = ?", [failed[kpi], kpi])
+        for table in state.VALUE_TABLES:
+            con.execute(f"update raw.{table} set is_stale = true, stale_reason = ? where kpi = ?", [failed[kpi], kpi])
     return {k: failed[k] for k in sorted(kept)}
 
 
-def _quarantine(con, rows: list[dict], replaced: list[str], now) -> None:
-    """Quarantined values of the KPIs loaded now replace their earlier quarantine rows."""
-    if replaced:
-        con.execute("delete from raw.kolada_quarantine where list_contains(?, kpi)", [replaced])
+def _quarantine(con, rows: list[dict], replaced: list[str], full: list[str], now) -> None:
+    """Quarantined values of the KPIs loaded now; those loaded in full replace their earlier
+    quarantine rows (an incremental answer only adds: the values it leaves out are unchanged)."""
+    if full:
+        con.execute("delete from raw.kolada_quarantine where list_contains(?, kpi)", [full])
     rows = [r for r in rows if r["kpi"] in replaced]
     if rows:
         bad = pd.DataFrame(rows).assign(quarantined_at=now)
         con.execute("insert into raw.kolada_quarantine by name select * from bad")
-
-
-def _already_loaded(settings: Settings, metas: dict[Path, dict]) -> bool:
-    """True when loading these answers again would change nothing: each was loaded before, and
-    every table holds rows from this run's answers only (a KPI replaced since by another answer,
-    or one that failed, keeps rows from elsewhere, and then the answers are loaded)."""
-    run: dict[str, set[str]] = {}
-    for path, meta in metas.items():
-        run.setdefault(path.parent.name, set()).add(meta["sha256"])
-    with warehouse.connect(settings.work_db) as con:
-        if not con.execute(
-            "select 1 from duckdb_tables() where schema_name = 'raw' and table_name = 'kolada_answers'"
-        ).fetchone():
-            return False
-        shas = sorted(set().union(*run.values()))
-        known = con.execute(
-            "select count(distinct sha256) from raw.kolada_answers where list_contains(?, sha256)", [shas]
-        ).fetchone()[0]
-        if known != len(shas):
-            return False
-        has_stale = "is_stale" in {c[0] for c in con.execute("describe raw.kolada_values").fetchall()}
-        if not has_stale or con.execute("select 1 from raw.kolada_values where is_stale limit 1").fetchone():
-            return False  # stale rows of an earlier failed run: this run's answers refresh them
-        for entity, table in TABLES.items():
-            held = {r[0] for r in con.execute(f"select distinct sha256 from raw.{table}").fetchall()}
-            if not held or not held <= run.get(entity, set()):
-                return False
-    return True

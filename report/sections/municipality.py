@@ -56,6 +56,7 @@ def sheets(m: Marts, year: int, meeting_year: int) -> list[dict]:
                 activities=(work.get("aktivitet") or {}).get("n_items"),
                 oj_year=oj_year,
                 oj=standing(m, code, oj_year),
+                similar=against_similar(m, code, oj_year),
             )
         )
     return out
@@ -79,4 +80,17 @@ def standing(m: Marts, code: str, year: int | None) -> dict:
         worse=sum(1 for r in rows if r["change_assessment"] == "worse"),
         median_rank=sorted(ranks)[len(ranks) // 2] if ranks else None,
         generated=any(r["is_generated"] for r in rows),
+    )
+
+
+def against_similar(m: Marts, code: str, year: int | None) -> list[dict]:
+    """Per area: on how many indicators the municipality is better or worse than its similar
+    municipalities (Kolada's "Liknande kommuner IFO" group), and whether it gained on them."""
+    if year is None or not m.has("marts.rpt_oj_similar_area_summary"):
+        return []
+    return m.rows(
+        "select area, kpis_compared, kpis_better_than_similar, kpis_worse_than_similar, kpis_gaining_on_similar, "
+        "kpis_losing_to_similar, is_generated from marts.rpt_oj_similar_area_summary "
+        "where municipality_id = ? and year = ? and kpis_compared > 0 order by area",
+        [code, year],
     )

@@ -1,6 +1,8 @@
 -- Öppna jämförelser results, long form: one row per KPI × municipality × year × sex, for all
 -- 290 municipalities (the quartiles are computed among all of them); is_region_member picks
 -- the region's own. Offline values are GENERATED: value_provenance says so in every row.
+-- similar_group_mean: for a region member, the mean of its similar municipalities (Kolada's
+-- "Liknande kommuner IFO" group, int_oj__group_means); null for the other municipalities.
 with ranked as (select * from {{ ref('int_oj__results_ranked') }}),
 kpis as (select * from {{ ref('dim_kpi') }}),
 members as (select municipality_code, county_code from {{ ref('stg_config__region_members') }}),
@@ -24,6 +26,12 @@ region as (
     from ranked
     where is_region_member
     group by all
+),
+similar_means as (
+    select c.municipality_id, m.kpi_id, m.year, m.sex, m.group_mean
+    from {{ ref('int_oj__comparison_groups') }} c
+    join {{ ref('int_oj__group_means') }} m using (group_id)
+    where c.comparison = 'similar'
 )
 select
     r.kpi_id,
@@ -68,10 +76,14 @@ select
     r.status,
     r.refreshed_at,
     r.is_stale,
-    r.stale_reason
+    r.stale_reason,
+    sg.group_mean                                             as similar_group_mean,
+    round(r.value - sg.group_mean, 6)                         as difference_to_similar_group
 from ranked r
 join kpis k using (kpi_id)
 left join region g using (kpi_id, year, sex)
 left join refs f using (kpi_id, year, sex)
 left join ranked p
     on p.kpi_id = r.kpi_id and p.sex = r.sex and p.municipality_id = r.municipality_id and p.year = r.year - 1
+left join similar_means sg
+    on sg.municipality_id = r.municipality_id and sg.kpi_id = r.kpi_id and sg.year = r.year and sg.sex = r.sex

@@ -1,5 +1,6 @@
--- ÖJ values as Kolada gives them, one row per KPI × place × year × sex. Values flagged
--- deleted (only in answers asked with from_date) are dropped.
+-- ÖJ values as Kolada gives them, one row per KPI × place × year × sex; a place may be a
+-- Kolada group (G id: its value is the group's unweighted mean, member_count how many).
+-- Values flagged deleted are dropped (the load removes them too).
 with source as (
     select * from {{ source('kolada', 'kolada_values') }}
 ),
@@ -20,8 +21,9 @@ renamed as (
         is_generated,
         sha256                                as answer_sha256,
         fetched_at,
-        -- freshness: when the value was last fetched; stale when a later fetch of its KPI failed
-        fetched_at                            as refreshed_at,
+        -- freshness: when the value was last fetched or confirmed unchanged (an incremental month
+        -- that asked its KPI with from_date); stale when a later fetch of its KPI failed
+        coalesce(checked_at, fetched_at)      as refreshed_at,
         coalesce(is_stale, false)             as is_stale,
         stale_reason
     from source
