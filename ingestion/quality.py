@@ -1,9 +1,11 @@
 """The quality gate: runs the GX suites of expectations/ on the work database.
 
-Tables are read read-only from the work DuckDB into pandas and validated as dataframes (GX
-has no DuckDB data source that works). The GX file context lives in the run's data dir
-(<data_dir>/gx/): it is written from expectations/suites.py on every run, so the code is the
-one definition and nothing in the source tree changes when the load runs. HTML Data Docs are
+Each check's query runs in the work DuckDB (read-only) and only its result, small by design
+(the tables that grow with the region are aggregated per group there, see expectations/base.py),
+is validated by GX as a pandas dataframe (GX has no DuckDB data source that works). The GX
+file context lives in the run's data dir (<data_dir>/gx/): it is written from
+expectations/suites.py on every run, so the code is the one definition and nothing in the
+source tree changes when the load runs. HTML Data Docs are
 built into <data_dir>/data_docs/ on every run, also when the gate fails.
 
 Severity: an expectation with severity critical ("error") blocks publishing; "warning" is
