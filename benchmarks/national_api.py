@@ -4,7 +4,8 @@
 SCB is tests/support/fake_scb.py with SCB's real limits (150 000 cells and 30 calls per 10 s in
 /config, which the client obeys), serving the GENERATED answers of benchmarks/national.py: the
 metadata is the real table metadata the generator used, so the client asks for exactly the
-selections (and the 150 000-cell split) the generator answered; each answer is looked up by its
+selections (and the 150 000-cell split) the generator answered; each answer (with SCB's ".."
+status marker on the cells without a figure, which the generator leaves empty) is looked up by its
 selection and sent as bytes prepared at start-up (building 13,7 M cells per run in the server
 would time the stand-in, not the warehouse). A selection it has no answer for gets a 400 that
 names it. Its own process, so that serving does not compete for the benchmark's GIL. (Kolada's
@@ -46,7 +47,10 @@ def serve_generated(server: FakeServer, snapshot: Path) -> dict[str, int]:
         bodies = {}
         for path in sorted(folder.glob("generated_*.json")):
             rec = json.loads(path.read_text(encoding="utf-8"))
-            bodies[selection_key(rec["selection"])] = json.dumps(rec["response"], ensure_ascii=False).encode()
+            body = rec["response"]
+            if "status" not in body:  # SCB marks a missing figure ".." (the client refuses unmarked gaps)
+                body["status"] = {str(i): ".." for i, v in enumerate(body["value"]) if v is None}
+            bodies[selection_key(rec["selection"])] = json.dumps(body, ensure_ascii=False).encode()
 
         def data(call: Call, bodies=bodies, table=table) -> Reply:
             key = selection_key(json.loads(call.body)["selection"])
