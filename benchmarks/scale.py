@@ -12,7 +12,7 @@ from pathlib import Path
 from benchmarks.common import PROJECT_DIR, PY, base_env, fresh, json_lines, median, p95, run_child
 
 
-def national(work: Path, runs: int, log: Path, sizes=(8, 26, 290)) -> dict:
+def national(work: Path, runs: int, log: Path, sizes=(8, 26, 290), report: bool = True) -> dict:
     """The whole DAG's stages end to end per size, extracting live from the stand-ins of
     benchmarks/national_api.py (SCB's real limits), then the plain dbt build of the same data."""
     from benchmarks import national as gen
@@ -33,7 +33,8 @@ def national(work: Path, runs: int, log: Path, sizes=(8, 26, 290)) -> dict:
                     "NO_PROXY": "127.0.0.1,localhost",
                 }
                 _, _, o, rc = run_child(
-                    [PY, "-m", "benchmarks.stages", "--data-dir", str(d), "--gate-may-fail", "--kolada-snapshot"],
+                    [PY, "-m", "benchmarks.stages", "--data-dir", str(d), "--gate-may-fail", "--kolada-snapshot"]
+                    + ([] if report else ["--no-report"]),
                     env,
                     log,
                 )
