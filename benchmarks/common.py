@@ -50,14 +50,14 @@ def machine() -> dict:
     }
 
 
-def run_child(args: list[str], env: dict | None = None, log: Path | None = None) -> tuple[float, float, str, int]:
+def run_child(
+    args: list[str], env: dict | None = None, log: Path | None = None, cwd: Path = PROJECT_DIR
+) -> tuple[float, float, str, int]:
     """Run a child process; returns (wall s, the child's own peak RSS in MiB, stdout, exit code).
     os.wait4 gives the rusage of exactly this child (not the max over all children)."""
     t = time.perf_counter()
     err = open(log, "ab") if log else subprocess.DEVNULL
-    proc = subprocess.Popen(
-        args, cwd=PROJECT_DIR, env={**os.environ, **(env or {})}, stdout=subprocess.PIPE, stderr=err
-    )
+    proc = subprocess.Popen(args, cwd=cwd, env={**os.environ, **(env or {})}, stdout=subprocess.PIPE, stderr=err)
     out = proc.stdout.read().decode("utf-8", "replace")
     _, status, usage = os.wait4(proc.pid, 0)
     proc.returncode = os.waitstatus_to_exitcode(status)

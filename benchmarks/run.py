@@ -192,6 +192,10 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--national-runs", type=int, default=2)
+    ap.add_argument("--national-sizes", default="8,26,290", help="municipalities per national row")
+    ap.add_argument(
+        "--national-no-report", action="store_true", help="national rows without the report (its PDF at 290 is slow)"
+    )
     ap.add_argument("--work", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "fou-bench")
     ap.add_argument("--out", type=Path, default=PROJECT_DIR / "data" / "benchmarks")
     ap.add_argument("--only", default="stages,dbt,dag,incremental,scheduler,national,requests,queries")
@@ -206,7 +210,12 @@ def main() -> None:
         ("dag", lambda: dag(a.work, a.runs, log)),
         ("incremental", lambda: incremental(a.work, a.runs, log, r.get("dag", {}).get("seconds"))),
         ("scheduler", lambda: scheduler(a.work, a.runs, log)),
-        ("national", lambda: national(a.work, a.national_runs, log)),
+        (
+            "national",
+            lambda: national(
+                a.work, a.national_runs, log, [int(x) for x in a.national_sizes.split(",")], not a.national_no_report
+            ),
+        ),
         ("requests", lambda: requests(a.work)),
         ("queries", lambda: queries(a.work)),
     ]

@@ -4,37 +4,40 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 from benchmarks.common import PROJECT_DIR, PY, base_env, fresh, json_lines, median, p95, run_child
 
 
-def national(work: Path, runs: int, log: Path) -> dict:
+def national(work: Path, runs: int, log: Path, sizes=(8, 26, 290), report: bool = True) -> dict:
+    """The whole DAG's stages end to end per size, extracting live from the stand-ins of
+    benchmarks/national_api.py (SCB's real limits), then the plain dbt build of the same data."""
     from benchmarks import national as gen
 
-    made = gen.generate(work / "generated")
+    made = gen.generate(work / "generated", sizes)
     out = {}
     for n, info in made.items():
         rows: dict[str, list] = {}
+        dbt_s, dbt_mib = [], []
         for i in range(runs):
             d = fresh(work / f"national_{n}_{i}")
-            env = {**base_env(work), "FOU_REGION_CONFIG": info["config"]}
-            _, _, o, rc = run_child(
-                [
-                    PY,
-                    "-m",
-                    "benchmarks.stages",
-                    "--data-dir",
-                    str(d),
-                    "--scb-snapshot",
-                    info["snapshot"],
-                    "--no-report",
-                    "--gate-may-fail",
-                ],
-                env,
-                log,
-            )
+            with api(info["snapshot"], log) as url:
+                env = {
+                    **base_env(work),
+                    "FOU_REGION_CONFIG": info["config"],
+                    "FOU_SOURCE_MODE": "live",
+                    "FOU_SCB_BASE_URL": url,
+                    "NO_PROXY": "127.0.0.1,localhost",
+                }
+                _, _, o, rc = run_child(
+                    [PY, "-m", "benchmarks.stages", "--data-dir", str(d), "--gate-may-fail", "--kolada-snapshot"]
+                    + ([] if report else ["--no-report"]),
+                    env,
+                    log,
+                )
             if rc:
                 raise SystemExit(f"national run {n} failed, see {log}")
             for row in json_lines(o):
@@ -42,6 +45,9 @@ def national(work: Path, runs: int, log: Path) -> dict:
                     rows.setdefault(row["stage"], []).append(row)
                 elif "gate_failed" in row:
                     out.setdefault(n, {})["gate_failed"] = row["gate_failed"]
+            s, mib = dbt_cli(d / "warehouse", work, log)
+            dbt_s.append(s)
+            dbt_mib.append(mib)
         import duckdb
 
         with duckdb.connect(str(work / f"national_{n}_0" / "warehouse" / "fou_nordvast.duckdb"), read_only=True) as con:
@@ -54,18 +60,74 @@ def national(work: Path, runs: int, log: Path) -> dict:
                     "marts.fct_oj_results",
                 )
             }
+        stages = {
+            s: {"seconds": median([r["seconds"] for r in v]), "peak_mib": median([r["peak_mib"] for r in v])}
+            for s, v in rows.items()
+        }
+        stages["extract"]["rate_limit_wait_s"] = median([r.get("rate_limit_wait_s") for r in rows["extract"]])
+        dag_s = round(sum(v["seconds"] for v in stages.values()), 2)
         out.setdefault(n, {}).update(
             {
-                "stages": {
-                    s: {"seconds": median([r["seconds"] for r in v]), "peak_mib": median([r["peak_mib"] for r in v])}
-                    for s, v in rows.items()
-                },
+                "stages": stages,
+                "dag_s": dag_s,
+                "dag_peak_mib": max(v["peak_mib"] for v in stages.values()),
+                "plain_dbt_s": median(dbt_s),
+                "plain_dbt_mib": median(dbt_mib),
                 "rows": counts,
                 "scb_answers": info["scb"],
+                "scb_cells": sum(t["cells"] for t in info["scb"].values()),
                 "runs": runs,
             }
         )
     return out
+
+
+@contextmanager
+def api(snapshot: str, log: Path):
+    """benchmarks/national_api.py in a process of its own; yields its URL."""
+    err = open(log, "ab")
+    proc = subprocess.Popen(
+        [PY, "-m", "benchmarks.national_api", "--snapshot", snapshot],
+        cwd=PROJECT_DIR,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=err,
+        text=True,
+    )
+    try:
+        line = proc.stdout.readline()
+        if not line:
+            raise SystemExit(f"the national API stand-in did not start, see {log}")
+        yield json.loads(line)["url"]
+    finally:
+        proc.stdin.close()
+        proc.wait(timeout=30)
+        err.close()
+
+
+def dbt_cli(warehouse: Path, work: Path, log: Path) -> tuple[float, float]:
+    """The plain `dbt build` CLI on a loaded work database, as benchmarks/run.py's floor: run in
+    the database's folder with a relative path, so the profile is the same for every size and
+    dbt parses only once (the first size gets a warm-up run with the full parse)."""
+    target = work / "dbt_national_target"
+    args = [
+        str(Path(PY).parent / "dbt"),
+        "build",
+        "--project-dir",
+        str(PROJECT_DIR / "dbt_project"),
+        "--profiles-dir",
+        str(PROJECT_DIR / "dbt_project"),
+        "--target-path",
+        str(target),
+        "--log-path",
+        str(work / "dbt_national_logs"),
+    ]
+    env = {**base_env(work), "FOU_WORK_DB": "work.duckdb"}
+    for _ in range(1 if (target / "partial_parse.msgpack").exists() else 2):
+        wall, peak, _, rc = run_child(args, env, log, cwd=warehouse)
+        if rc:
+            raise SystemExit(f"plain dbt build in {warehouse} failed, see {log}")
+    return round(wall, 2), round(peak, 1)
 
 
 def queries(work: Path, repeat: int = 20) -> dict:

@@ -1,9 +1,15 @@
 """What every suite shares: Params from configuration, Check, severities, common expectations.
 
 Each Check is one GX expectation suite run against one dataframe. The dataframe is the result
-of a read-only SQL query on the work database: either a table as it is, or a small derived
-frame for checks across rows (coverage of municipalities × years, sums per fee year, change
-from the previous year), so that plain GX Core expectations can express them.
+of a read-only SQL query on the work database, computed where the data is (DuckDB), and small:
+a table of the unit's own size as it is (records, fees), or, for the tables that grow with
+the region (SCB cells, population, Kolada values, ÖJ results: up to 13,7 M rows nationally),
+one row per group of a coarse grain with what the expectations need from the rows: the
+smallest and largest value (`extremes`: two rows per group), counts of missing values and
+of rows beyond one per key (`duplicate_rows`), and flags that hold for every row (bool_and).
+The expectations are the same ones on those columns, so each keeps its meaning and name; an
+unexpected count then counts groups, not rows. Coverage, sums per fee year and the change
+from the previous year are derived frames as well.
 
 Severity uses GX's own `severity` field on every expectation:
   error   = FailureSeverity.CRITICAL: blocks publishing
@@ -66,7 +72,7 @@ class Params:
 
 @dataclass(frozen=True)
 class Check:
-    name: str  # suite, data asset, validation definition and checkpoint all use it
+    name: str  # suite, data asset and validation definition all use it
     layer: str  # raw | marts
     tables: tuple[str, ...]
     sql: str  # read-only query on the work database; `members` is the config's list
@@ -102,6 +108,25 @@ def region_code(column: str, why: str):
     # 00 = Riket, two digits = county, four digits = municipality; a lost leading zero shows
     # as three characters.
     return error(gxe.ExpectColumnValuesToMatchRegex, why, column=column, regex=r"^\d{2}(?:\d{2})?$")
+
+
+def extremes(*columns: str) -> str:
+    """SQL select items that give, per group, a row with each column's smallest value and one
+    with its largest (DuckDB zips the unnests): a bound on every row holds exactly when it
+    holds on both. Use with `group by`."""
+    return ", ".join(f"unnest([min({c}), max({c})]) as {c}" for c in columns)
+
+
+def duplicates(key: list[str]) -> str:
+    """SQL: the rows of a group beyond one per value of `key` (0 when `key` is unique within
+    the group; a struct, so that missing values count as a value, as pandas does)."""
+    fields = ", ".join(f"'{c}': {c}" for c in key)
+    return f"count(*) - count(distinct {{{fields}}})"
+
+
+def no_duplicates(why: str):
+    """A key unique within each group of the frame (see `duplicates`)."""
+    return error(gxe.ExpectColumnValuesToBeBetween, why, column="duplicate_rows", min_value=0, max_value=0)
 
 
 def unique(columns: list[str], why: str):

@@ -185,6 +185,27 @@ def test_warning_does_not_block(work):
     assert max(warned.sample) > 19 and min(warned.sample) < -15
 
 
+def test_the_gate_validates_aggregates_not_whole_tables(work):
+    """The tables that grow with the region reach GX as one row per group (SCB cells per table,
+    region and year; Kolada values per KPI, municipality and gender, twice for the extremes):
+    five times as many SCB cells (more breakdowns per region and year, as nationally) give the
+    same frame, and the ÖJ values and results reach GX in far fewer rows than they have."""
+    before = quality.run(work)
+    with duckdb.connect(str(work.work_db)) as con:
+        cells = con.execute("select count(*) from raw.scb_population_cells").fetchone()[0]
+        oj = con.execute("select count(*) from marts.fct_oj_results").fetchone()[0]
+        con.execute(
+            "insert into raw.scb_population_cells select * exclude (i) replace (coalesce(kon, 'T') || i as kon) "
+            "from raw.scb_population_cells, range(4) r(i)"
+        )
+        assert con.execute("select count(*) from raw.scb_population_cells").fetchone()[0] > 4 * cells
+    after = quality.run(work)
+    assert after.passed and after.frames == before.frames
+    assert before.frames["raw_scb_population_cells"] <= cells
+    assert before.frames["fct_oj_results"] * 20 < oj
+    assert max(before.frames.values()) < 40_000
+
+
 def test_dbt_test_failure_stops_the_run_before_publishing(work, published):
     """Ekerö's SCB cells for 2017 go missing: the 2019 fee has no basis population, dbt's
     not_null test fails and dbt_build raises."""
