@@ -45,7 +45,7 @@ def national(work: Path, runs: int, log: Path, sizes=(8, 26, 290), report: bool 
                     rows.setdefault(row["stage"], []).append(row)
                 elif "gate_failed" in row:
                     out.setdefault(n, {})["gate_failed"] = row["gate_failed"]
-            s, mib = dbt_cli(d / "warehouse", work, log)
+            s, mib = dbt_cli(d / "work", work, log)  # where Settings.work_db lies
             dbt_s.append(s)
             dbt_mib.append(mib)
         import duckdb
