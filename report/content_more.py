@@ -91,7 +91,7 @@ def sheets(c) -> list[Page]:
             blocks.append(Table(["Mot liknande kommuner", "Bättre", "Sämre", "Knappat in", "Tappat"], [
                 [a["area"], *(fmt.number(a[k]) for k in ("kpis_better_than_similar", "kpis_worse_than_similar",
                                                          "kpis_gaining_on_similar", "kpis_losing_to_similar"))]
-                for a in m["similar"]], f"similar-{m['code']}", "left", 11))  # fmt: skip
+                for a in m["similar"]], f"similar-{m['code']}", "left", 10, first_col_cm=5.2))  # fmt: skip
         period = (
             f"Avgift {m['fee_year']}, förfrågningar {m['request_year']}, uppdrag {m['work_year']}, ÖJ {m['oj_year']}"
         )

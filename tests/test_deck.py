@@ -106,3 +106,27 @@ def test_half_up_from_the_exact_value():
     assert fmt.pct(Decimal("2.0517")) == "2,1\u00a0%"
     assert fmt.pct(Decimal("0.05")) == "0,1\u00a0%"
     assert fmt.number(-5) == "\u22125"
+
+
+def test_each_kommunblad_stands_against_its_similar_municipalities(deck):
+    """Per area, better/worse than the member's "Liknande kommuner IFO" group, as the mart says."""
+    prs, con = deck
+    expected = {
+        (name, area): (better, worse)
+        for name, area, better, worse in con.execute(
+            "select municipality_name, area, kpis_better_than_similar, kpis_worse_than_similar "
+            "from marts.rpt_oj_similar_area_summary where year = 2025 and kpis_compared > 0"
+        ).fetchall()
+    }
+    names = {name for name, _ in expected}
+    assert len(names) == 8
+    for name in names:
+        slide = _slide(prs, f"Kommunblad – {name}")
+        table = next(
+            s.table for s in slide.shapes if s.has_table and s.table.cell(0, 0).text == "Mot liknande kommuner"
+        )
+        shown = {
+            (name, table.cell(r, 0).text): (int(table.cell(r, 1).text), int(table.cell(r, 2).text))
+            for r in range(1, len(table.rows))
+        }
+        assert shown == {k: v for k, v in expected.items() if k[0] == name}
