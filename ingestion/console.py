@@ -5,6 +5,7 @@ Airflow's and structlog's warnings) goes to <data_dir>/logs/run_<time>.log inste
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import re
@@ -90,6 +91,25 @@ def _what(task: str, value: Any) -> str:
     return ""
 
 
+def dbt_results(settings: Settings, since: float) -> str:
+    """What dbt built in this run, from its run_results.json ("" when dbt did not run)."""
+    path = settings.data_dir / "dbt_target" / "run_results.json"
+    if not path.exists() or path.stat().st_mtime < since:
+        return ""
+    results = json.loads(path.read_text(encoding="utf-8"))
+    kinds: dict[str, dict[str, int]] = {}
+    for r in results.get("results", []):
+        kind = r["unique_id"].split(".", 1)[0]
+        kinds.setdefault(kind, {}).setdefault(r["status"], 0)
+        kinds[kind][r["status"]] += 1
+    models, tests = kinds.get("model", {}), kinds.get("test", {})
+    select = (results.get("args") or {}).get("select") or []
+    scope = f"only {', '.join(select)}" if select else "full build"
+    return f"{scope}: {sum(models.values())} model(s) built, {tests.get('pass', 0)} test(s) passed" + (
+        f", {tests['warn']} warned" if tests.get("warn") else ""
+    )
+
+
 def task_lines(dag_run, published_before: float | None, settings: Settings) -> list[str]:
     """One line per task instance, in the order they started."""
     tis = sorted(dag_run.get_task_instances(), key=lambda t: (t.start_date is None, t.start_date or 0))
@@ -103,6 +123,8 @@ def task_lines(dag_run, published_before: float | None, settings: Settings) -> l
             what = _what(ti.task_id, value)
             if ti.task_id == "publish":
                 what = "unchanged, not republished" if published_before == _mtime(settings) else "published"
+            if ti.task_id == "dbt_build" and ti.start_date:
+                what = dbt_results(settings, ti.start_date.timestamp()) or what
         lines.append(f"  {ti.task_id:<32} {DONE.get(state, state):<8} {secs:6.1f} s  {what}".rstrip())
     return lines
 

@@ -1,6 +1,7 @@
 """The monthly DAG: imports cleanly, is wired as designed, and runs end to end offline."""
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -77,6 +78,10 @@ def test_main_command_runs_the_dag_offline_end_to_end(tmp_path):
     published = tmp_path / "data" / "warehouse" / "fou_nordvast.duckdb"
     assert f"Published warehouse (open read-only): {published}" in result.stdout
     assert "Intäkter från delägare 2019" in result.stdout and "251 997" in result.stdout
+    # one line per task with what it did; dbt's own per-model lines stay in the log file
+    dbt_line = next(line for line in result.stdout.splitlines() if line.strip().startswith("dbt_build"))
+    assert re.search(r"ok .* full build: \d+ model\(s\) built, \d+ test\(s\) passed$", dbt_line), dbt_line
+    assert "START" not in result.stdout and "\x1b[" not in result.stdout
     with duckdb.connect(str(published), read_only=True) as con:
         assert con.execute("select sum(fee_kr) from marts.fct_fees where fee_year = 2019").fetchone()[0] == 3854914
         assert con.execute("select count(*) from marts.fct_population where region_code = '0125'").fetchone()[0] == 58
