@@ -103,3 +103,14 @@ def test_a_plain_connect_cannot_change_the_published_file(bundled_warehouse, ana
         timeout=120,
     )
     assert read.returncode == 0 and int(read.stdout) > 0, read.stderr[-500:]
+
+
+def test_no_mart_column_is_a_128_bit_integer(bundled_warehouse):
+    """DuckDB's sum() of integers is HUGEINT, which clients show as int128 and pandas as object:
+    every count and population in the marts is a plain BIGINT or INTEGER."""
+    with duckdb.connect(str(bundled_warehouse.published_db), read_only=True) as con:
+        wide = con.execute(
+            "select table_name || '.' || column_name from information_schema.columns "
+            "where table_schema = 'marts' and data_type in ('HUGEINT', 'UHUGEINT') order by 1"
+        ).fetchall()
+    assert wide == []

@@ -10,9 +10,9 @@ per_year as (
     select year,
            count(*)                                      as n_events,
            count(*) filter (where is_evaluated)          as n_evaluated_events,
-           sum(participants)                             as n_participants,
+           cast(sum(participants) as bigint)             as n_participants,
            count(participants)                           as n_events_with_participants,
-           sum(respondents)                              as n_respondents,
+           cast(sum(respondents) as bigint)              as n_respondents,
            bool_or(is_example)                           as contains_examples
     from per_event group by year
 )

@@ -5,7 +5,7 @@ select
     role,
     funding,
     sum(fte)                   as fte,
-    sum(persons)               as persons,
+    cast(sum(persons) as bigint) as persons,
     count(*)                   as n_rows,
     bool_or(is_example)        as contains_examples
 from s

@@ -14,10 +14,10 @@ select
     q.document,
     q.reference_date,
     count(*)                                          as n_municipalities_quoted,
-    sum(q.quoted_population)                          as quoted_region_population,
-    sum(s.population)                                 as scb_region_population,
+    cast(sum(q.quoted_population) as bigint)          as quoted_region_population,
+    cast(sum(s.population) as bigint)                 as scb_region_population,
     count(s.population)                               as n_municipalities_in_scb,
-    sum(q.quoted_population) - sum(s.population)      as difference,
+    cast(sum(q.quoted_population) - sum(s.population) as bigint) as difference,
     sum(q.quoted_population) is distinct from sum(s.population) as differs_from_scb
 from q
 left join scb s on s.region_code = q.municipality_code and s.year = year(q.reference_date)

@@ -70,7 +70,7 @@ select
         when 'waived' then 0
     end as bigint)                                                 as fee_kr,
     fee_model <> 'waived'                                          as is_invoiced,
-    region_basis_population,
+    cast(region_basis_population as bigint)                        as region_basis_population,
     cast((cast(100 * (region_basis_population - region_previous_population) as hugeint) * 1000000000000 // (region_previous_population)) as decimal(38, 0)) * 0.000000000001::decimal(13, 12)
                                                                    as region_population_growth_pct,
     source_document,

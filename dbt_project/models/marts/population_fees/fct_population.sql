@@ -7,7 +7,7 @@ select
     make_date(b.year, 12, 31) as reference_date,
     b.sex,
     b.age_band,
-    b.population,
+    cast(b.population as bigint) as population,  -- a sum (HUGEINT): clients would print int128
     b.method,
     b.table_id   as source_table,
     b.source_mode,

@@ -24,7 +24,7 @@ select
     b.reference_date,
     b.sex,
     b.age_band,
-    b.population,
+    cast(b.population as bigint) as population,  -- sum() gives HUGEINT, which clients print as int128
     b.method,
     b.table_id as source_table,
     b.source_mode,
