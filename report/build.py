@@ -35,8 +35,10 @@ def gather(con: duckdb.DuckDBPyConnection, year: int, on: date | None = None) ->
         fee_year = (
             m.one("select max(fee_year) from marts.fct_fees where is_invoiced and fee_year <= ?", [on.year]) or year
         )
+    who = region(m)
+    detailed = len(who.members) <= oj.MAX_MEMBERS_SHOWN  # one Kommunblad per member up to a dozen
     c = dict(
-        region=region(m),
+        region=who,
         year=year,
         meeting=on,
         is_meeting=configured,
@@ -48,7 +50,7 @@ def gather(con: duckdb.DuckDBPyConnection, year: int, on: date | None = None) ->
         budget_m=meeting.budget(m, on.year) if m.has("marts.fct_budget", "marts.fct_budget_totals") else None,
         communication_m=meeting.communication(m, year) if m.has("marts.fct_communication") else None,
         events_m=meeting.events(m, year) if m.has("marts.fct_events_per_year") else None,
-        sheets=municipality.sheets(m, year, on.year) if m.has(*municipality.NEEDS) else [],
+        sheets=municipality.sheets(m, year, on.year) if m.has(*municipality.NEEDS) and detailed else [],
         generated_at=datetime.now(UTC),
         fees=fees.fees_section(m, fee_year),
         oj=oj.oj_section(m, year),

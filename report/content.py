@@ -102,12 +102,16 @@ AGENDA = ["Kärnbudskap och beslutspunkter", "Verksamhetsberättelse", "Förfrå
           "Om underlaget"]  # fmt: skip
 
 
+def members_line(names: list[str]) -> str:
+    return ", ".join(names) if len(names) <= 12 else f"{len(names)} kommuner"
+
+
 def title(c) -> Page:
     heading = f"Styrgruppsmöte {long_date(c['meeting'])}" if c["is_meeting"] else f"Styrgruppsunderlag {c['year']}"
     agenda = [a + (f" {c['year']}" if a == "Verksamhetsberättelse" else "") for a in AGENDA]
     return Page("titel", heading, f"Verksamhetsår {c['year']}", blocks=[
         Text([f"• {a}" for a in agenda], "left", 18, 12, only="deck"),  # the HTML/PDF have their contents
-        Text([c["region"].name, ", ".join(c["region"].members)], "right", 16, 4),
+        Text([c["region"].name, members_line(c["region"].members)], "right", 16, 4),
     ])  # fmt: skip
 
 

@@ -48,6 +48,10 @@ def oj(c) -> list[Page]:
             fills.update({(i, j): quartile_fill(x and x["quartile"]) for j, x in enumerate(cells, start=1)})
         blocks: list = [Table(["Indikator", *names, "Län", "Riket"], rows, f"oj-area-{n + 1}", size=10,
                               first_col_cm=8.5, fills=fills, deck_rows=9)]  # fmt: skip
+        if not names:
+            blocks.append(Text([f"{c['region'].name} har {len(c['region'].members)} kommuner: diagram och tabeller "
+                                "visar regionens median, länet och riket; värdena per kommun finns i datalagret "
+                                "(se Om underlaget)."], size=12))  # fmt: skip
         blocks += [trend(o["years"], k) for k in kpis]
         out.append(Page(f"oj-{n + 1}", f"Öppna jämförelser – {area}", f"Avser {year}; färg = kvartil i riket",
                         "Öppna jämförelser" if n == 0 else "", any(k["generated"] for k in kpis), sheet=n == 0,

@@ -16,6 +16,12 @@ def selected_kpis() -> list[str]:
     return yaml.safe_load(INDICATORS.read_text(encoding="utf-8"))["indicators"]
 
 
+# a column and a line per member reads up to about a dozen municipalities; a county-wide or
+# national region (290 members: a 9,5 MB HTML and minutes of PDF layout) gets the region's
+# median, the county and the nation, and its members' figures stay in the marts
+MAX_MEMBERS_SHOWN = 12
+
+
 def oj_section(m: Marts, year: int, years_back: int = 4) -> Section:
     r = region(m)
     if not m.has("marts.fct_oj_results", "marts.dim_kpi"):
@@ -54,7 +60,7 @@ def oj_section(m: Marts, year: int, years_back: int = 4) -> Section:
             by_mun.setdefault(c["municipality_name"], {})[c["year"]] = c
             refs[c["year"]] = c
         members = []
-        for name in sorted(by_mun, key=swedish_key):
+        for name in sorted(by_mun, key=swedish_key) if len(by_mun) <= MAX_MEMBERS_SHOWN else []:
             members.append(
                 dict(
                     name=name,
