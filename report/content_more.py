@@ -39,13 +39,17 @@ def oj(c) -> list[Page]:
     for n, (area, kpis) in enumerate(areas.items()):
         names = [m["name"] for m in kpis[0]["members"]]
         rows, fills = [], {}
-        for i, k in enumerate(kpis, start=1):
+        for k in kpis:
             cells = [m["cells"][-1] for m in k["members"]]
             _median, county, nation = (values for _name, values in k["references"])
             show = lambda v, k=k: fmt.value_in_unit(v, k["unit"], k["decimals"])  # noqa: E731
             rows.append([k["kpi_title"], *(show(x and x["value"]) for x in cells),
                          show(county[-1]), show(nation[-1])])  # fmt: skip
-            fills.update({(i, j): quartile_fill(x and x["quartile"]) for j, x in enumerate(cells, start=1)})
+            fills.update({(len(rows), j): quartile_fill(x and x["quartile"]) for j, x in enumerate(cells, start=1)})
+            if any(x and x.get("similar_group_mean") is not None for x in cells):
+                # each member's own "Liknande kommuner IFO" group (Kolada), under its column
+                rows.append(["   liknande kommuner (medel)", *(show(x and x["similar_group_mean"]) for x in cells),
+                             "", ""])  # fmt: skip
         blocks: list = [Table(["Indikator", *names, "Län", "Riket"], rows, f"oj-area-{n + 1}", size=10,
                               first_col_cm=8.5, fills=fills, deck_rows=9)]  # fmt: skip
         if not names:

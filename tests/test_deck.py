@@ -130,3 +130,23 @@ def test_each_kommunblad_stands_against_its_similar_municipalities(deck):
             for r in range(1, len(table.rows))
         }
         assert shown == {k: v for k, v in expected.items() if k[0] == name}
+
+
+def test_oj_tables_show_each_members_similar_municipalities(deck):
+    """Under each indicator, every member's own "Liknande kommuner IFO" mean in its column."""
+    prs, con = deck
+    means = dict(
+        con.execute(
+            "select municipality_name, similar_group_mean from marts.fct_oj_results where year = 2025 "
+            "and sex = 'T' and is_region_member and kpi_id = 'N31816'"
+        ).fetchall()
+    )
+    slide = _slide(prs, "Öppna jämförelser – ekonomiskt bistånd")
+    table = next(s.table for s in slide.shapes if s.has_table)
+    header = [c.text for c in table.rows[0].cells]
+    row = next(r for r in table.rows if r.cells[0].text.strip() == "liknande kommuner (medel)")
+    shown = {name: row.cells[header.index(name)].text for name in means}
+    assert len(shown) == 8
+    for name, mean in means.items():
+        one_decimal = Decimal(str(mean)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+        assert shown[name].replace("\u00a0", " ") == f"{one_decimal} %".replace(".", ","), (name, shown[name], mean)

@@ -44,7 +44,8 @@ def oj_section(m: Marts, year: int, years_back: int = 4) -> Section:
         kpi = kpis[kpi_id]
         cells = m.rows(
             """select municipality_name, year, value, quartile, quartile_colour, rank_in_region, region_median,
-                      county_value, nation_value, is_generated, value_provenance, region_reporting_count
+                      county_value, nation_value, is_generated, value_provenance, region_reporting_count,
+                      similar_group_mean
                from marts.fct_oj_results
                where kpi_id = ? and sex = 'T' and is_region_member and year between ? and ?""",
             [kpi_id, first, year],
