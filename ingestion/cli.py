@@ -22,6 +22,7 @@ from ingestion.errors import FouError
 from ingestion.lock import load_lock
 from ingestion.settings import PROJECT_DIR, Settings, SourceMode
 from report import fmt
+from report.base import swedish_key
 
 app = typer.Typer(add_completion=False, help="FoU Nordväst data warehouse.", pretty_exceptions_enable=False)
 console = Console(width=110 if sys.stdout.isatty() else 200)
@@ -66,6 +67,7 @@ def print_fees(db: Path, fee_year: int | None = None) -> None:
             "from marts.fct_fees where fee_year = ? order by municipality_name",
             [year],
         ).fetchall()
+        rows.sort(key=lambda r: swedish_key(r[0]))  # as the plans list them: Upplands-Bro before Upplands Väsby
         if not rows:
             years = [y for (y,) in con.execute("select distinct fee_year from marts.fct_fees order by 1").fetchall()]
             raise FouError(f"no fee decided for {year} in {db}; fee years: {', '.join(map(str, years)) or 'none'}")

@@ -65,6 +65,7 @@ def test_fees_prints_the_2019_total_of_the_plan(bundled_warehouse):
     result = fou("fees", "2019", data_dir=bundled_warehouse.data_dir)
     assert result.returncode == 0, result.stderr
     assert "3 854 914" in result.stdout  # verksamhetsplan 2019: avgifter totalt
+    assert result.stdout.index("Upplands-Bro") < result.stdout.index("Upplands Väsby")  # the plan's order
 
 
 def test_sql_exit_code_only_on_error(bundled_warehouse):
