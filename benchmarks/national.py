@@ -56,7 +56,7 @@ def real_totals() -> dict[tuple[str, int], int]:
         if rec.get("kind") != "data":
             continue
         for cell in jsonstat.parse(rec["response"]):
-            if cell["value"] is not None:
+            if cell["value"] is not None and cell["Tid"].isdigit():  # years; TAB6471's months are not
                 out[(cell["Region"], int(cell["Tid"]))] = int(cell["value"])
     return out
 
