@@ -3,9 +3,7 @@
 -- the band is present. On Cell Key Method tables the band sums carry added noise and are
 -- flagged (method = 'sum_of_noisy_cells'); the all-ages total is always fetched, never summed.
 with bands as (
-    select * from (values
-        ('0-17', 0, 17), ('18-64', 18, 64), ('65+', 65, 100)
-    ) as b(age_band, first_age, last_age)
+    {{ social_services_bands() }}
 ),
 singles as (
     select * from {{ ref('int_population_civil_resolved') }} where age_years is not null

@@ -8,9 +8,7 @@ with cells as (
     select * from {{ ref('stg_scb__population_monthly') }}
 ),
 bands as (
-    select * from (values
-        ('0-17', 0, 17), ('18-64', 18, 64), ('65+', 65, 100)
-    ) as b(age_band, first_age, last_age)
+    {{ social_services_bands() }}
 ),
 published as (
     select table_id, region_code, month_code, year, month, reference_date, sex,

@@ -16,7 +16,7 @@ renamed as (
         c.table_id,
         c.region                                   as region_code,
         cast(c.tid as integer)                     as year,
-        case c.kon when '1' then 'men' when '2' then 'women' else 'total' end as sex,
+        {{ scb_sex('c.kon') }} as sex,
         case
             when c.alder is null or c.alder in ('tot', 'TotSA') then 'total'
             when c.alder in ('100+', '100+1') then '100'

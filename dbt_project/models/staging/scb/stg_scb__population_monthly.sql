@@ -17,7 +17,7 @@ renamed as (
         c.tid                                      as month_code,
         cast(left(c.tid, 4) as integer)            as year,
         cast(substr(c.tid, 6, 2) as integer)       as month,
-        case c.kon when '1' then 'men' when '2' then 'women' else 'total' end as sex,
+        {{ scb_sex('c.kon') }} as sex,
         case
             when c.alder is null or c.alder = 'TotSA' then 'total'
             when c.alder in ('100+', '100+1') then '100'
