@@ -93,7 +93,7 @@ def _what(task: str, value: Any) -> str:
 
 def dbt_results(settings: Settings, since: float) -> str:
     """What dbt built in this run, from its run_results.json ("" when dbt did not run)."""
-    path = settings.data_dir / "dbt_target" / "run_results.json"
+    path = settings.dbt_target_dir / "run_results.json"
     if not path.exists() or path.stat().st_mtime < since:
         return ""
     results = json.loads(path.read_text(encoding="utf-8"))

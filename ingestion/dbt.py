@@ -27,7 +27,7 @@ def run(settings: Settings, *args: str) -> None:
 
     dbt re-parses the whole project when the profile changes, and the database path is part of
     the profile: so dbt runs in the database's folder with the same relative path every time."""
-    target = (settings.data_dir / "dbt_target").resolve()
+    target = settings.dbt_target_dir
     own_cache = target / PARSE_CACHE.name
     cache = next((c for c in (own_cache, PARSE_CACHE) if c.exists()), None)
     os.environ["FOU_WORK_DB"] = settings.work_db.name  # read by dbt_project/profiles.yml

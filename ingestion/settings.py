@@ -216,6 +216,11 @@ class Settings(BaseSettings):
         return self.data_dir / "reports"
 
     @property
+    def dbt_target_dir(self) -> Path:
+        """dbt's target folder of this data dir: manifest (read by publish), run_results (the console)."""
+        return (self.data_dir / "dbt_target").resolve()
+
+    @property
     def work_db(self) -> Path:
         """The database every load writes to; analysts never open it. A folder of its own, apart from
         warehouse/, so the analysts' container can mount warehouse/ without seeing this file."""

@@ -72,7 +72,7 @@ def publish(settings: Settings, lost_slices: list[dict] | None = None) -> Path:
             "?::boolean as allowed_shrink, ?::varchar as lost_slices",
             [now(), bool(lost_slices), lost],
         )
-        comment_from_manifest(con, settings.data_dir / "dbt_target" / "manifest.json")
+        comment_from_manifest(con, settings.dbt_target_dir / "manifest.json")
     os.chmod(tmp, 0o444)  # read-only on disk (for every user but root)
     os.replace(tmp, target)  # works on a 0444 target: the folder, not the file, is written
     log.info("published %s", target)
