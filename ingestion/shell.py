@@ -106,7 +106,7 @@ def dot_command(con: duckdb.DuckDBPyConnection, line: str, out: TextIO, err=None
         show(con, MARTS, out, err, as_csv)
     elif cmd == ".schema" and arg:
         schema, _, table = arg.strip().rpartition(".")
-        sql = SCHEMA.format(table=_literal(table), schema=_literal(schema or "marts"))
+        sql = SCHEMA.format(table=_literal(table), schema=_literal(schema))
         show(con, sql, out, err, as_csv)
     else:
         print(f"Okänt kommando {line.strip()}; skriv .help", file=err or out)
@@ -128,7 +128,7 @@ MARTS = (
 # the descriptions are dbt's, stored with COMMENT ON at publish (ingestion/warehouse.py)
 SCHEMA = (
     "select column_name as kolumn, data_type as typ, comment as beskrivning from duckdb_columns() "
-    "where table_name = {table} and schema_name = {schema} order by column_index"
+    "where table_name = {table} and ({schema} = '' or schema_name = {schema}) order by column_index"
 )
 
 

@@ -70,6 +70,9 @@ def test_dot_commands(published):
     code, out = run(db, ".marts\n.schema marts.fct_fee_totals\n.tables\n.quit\nselect 'not reached';\n")
     assert code == 0
     assert "fct_fee_totals" in out and "fee_total_kr" in out and "not reached" not in out
+    # without a schema, the table is found in whichever schema holds it
+    code, out = run(db, ".schema fct_fee_totals\n")
+    assert code == 0 and "fee_total_kr" in out
 
 
 def test_a_missing_database_is_a_clear_error(tmp_path):
