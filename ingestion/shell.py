@@ -19,6 +19,7 @@ input): CSV on stdout, errors on stderr, exit code 1 when a statement failed."""
 from __future__ import annotations
 
 import csv
+import shutil
 import sys
 from contextlib import redirect_stdout
 from pathlib import Path
@@ -86,7 +87,8 @@ def show(con: duckdb.DuckDBPyConnection, sql: str, out: TextIO, err: TextIO | No
             writer.writerows(rel.fetchall())
         else:
             with redirect_stdout(out):  # Relation.show prints through Python's sys.stdout
-                rel.show(max_rows=MAX_ROWS, max_width=200)
+                # as wide as the terminal, so a wide result is cut to fit instead of wrapping
+                rel.show(max_rows=MAX_ROWS, max_width=shutil.get_terminal_size((200, 24)).columns)
         return True
     except duckdb.Error as exc:
         print(f"Fel: {exc}", file=err or out)
