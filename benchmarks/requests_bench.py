@@ -53,7 +53,7 @@ def run(data_dir: Path, region_config: Path | None = None) -> dict:
         scb_extract.extract_population(settings)
         calls = server.calls
         data_calls = [json.loads(c.body)["selection"] for c in calls if c.method == "POST"]
-        tables = {}
+        tables, periods = {}, {}
         for c in calls:
             if c.method == "POST":
                 t = c.path.split("/")[2]
@@ -61,18 +61,18 @@ def run(data_dir: Path, region_config: Path | None = None) -> dict:
                 tables[t]["calls"] += 1
                 sel = json.loads(c.body)["selection"]
                 tables[t]["cells"] += math.prod(len(s["valueCodes"]) for s in sel)
+                periods.setdefault(t, set()).update(*(s["valueCodes"] for s in sel if s["variableCode"] == "Tid"))
         n_regions = len(settings.members) + 2
         for v in tables.values():
             v["floor"] = math.ceil(v["cells"] / 150_000)
-        years = {"TAB638": 57, "TAB5557": 1}
         out["scb"] = {
             "calls_total": len(calls),
             "data_calls": len(data_calls),
             "other_calls": len(calls) - len(data_calls),
             "tables": tables,
             "floor_data_calls": sum(v["floor"] for v in tables.values()),
-            # a naive client: one call per region and year (all ages, sexes, statuses in it)
-            "naive_data_calls": sum(n_regions * years[t] for t in tables),
+            # a naive client: one call per region and period (all ages, sexes, statuses in it)
+            "naive_data_calls": sum(n_regions * len(periods[t]) for t in tables),
             "max_calls_in_10s": max_in_window([c.at for c in calls]),
             "limit_calls_in_10s": MAX_CALLS,
             "seconds": round(max(c.at for c in calls) - min(c.at for c in calls), 1),
@@ -90,7 +90,9 @@ def run(data_dir: Path, region_config: Path | None = None) -> dict:
         from datetime import date
 
         n_years = date.today().year - cat.first_year + 1
-        n_places = 290 + 2
+        # the places the client asked for: municipalities, county, nation and the groups of
+        # similar municipalities (/v3/data/kpi/<ids>/municipality/<ids>/year/<ids>)
+        n_places = len({m for c in data for m in c.path.split("/municipality/")[1].split("/")[0].split(",")})
         values = n_kpis * n_places * n_years
         out["kolada"] = {
             "calls_total": len(calls),

@@ -26,6 +26,7 @@ def connect(db: Path, read_only: bool = False):
     db.parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(db), read_only=read_only)
     try:
+        con.execute("pragma disable_progress_bar")  # a long insert would draw one into the task's log
         if not read_only:
             con.execute("create schema if not exists raw")
         yield con

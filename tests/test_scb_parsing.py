@@ -1,6 +1,7 @@
 """json-stat2 parsing on real SCB answers (bundled snapshot and a saved TAB638 answer)."""
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -109,3 +110,31 @@ def test_status_markers_are_kept_per_cell():
     }
     assert column_rows(body) == [("a", "x", 5, None), ("a", "y", None, ".."), ("a", "z", 7, None)]
     assert column_rows({**body, "status": "B"})[0][-1] == "B"
+
+
+def test_a_bad_answer_in_a_run_names_its_file_and_loads_nothing_of_the_run(settings):
+    """All of a run's answers go into DuckDB as one stream (ingestion/scb/load.py). An answer
+    that cannot be decoded stops it with the decoder's own message naming the file (DuckDB
+    would wrap it in its own), and the run's other answers are not loaded either."""
+    from ingestion import pipeline, warehouse
+    from ingestion.scb import load as scb_load
+
+    landed = [Path(p) for p in pipeline.extract_population(settings)]
+    data = [p for p in landed if json.loads(p.with_suffix(".meta.json").read_text())["kind"] == "data"]
+    assert len(data) >= 2
+    body = json.loads(data[-1].read_text(encoding="utf-8"))
+    body["value"][0] = "12,5"  # decimal comma: not a whole number
+    data[-1].write_text(json.dumps(body), encoding="utf-8")
+
+    with pytest.raises(jsonstat.JsonStatError, match=rf"scb {re.escape(str(data[-1]))}: values are not whole"):
+        scb_load.load_landed(settings, landed)
+    with warehouse.connect(settings.work_db, read_only=True) as con:
+        for table in ("raw.scb_population_cells", "raw.scb_population_monthly", "raw.landing_files"):
+            assert con.execute(f"select count(*) from {table}").fetchone() == (0,), table
+
+    data[-1].write_text(json.dumps({**body, "value": [0 if v == "12,5" else v for v in body["value"]]}))
+    scb_load.load_landed(settings, landed)  # mended: the whole run loads
+    with warehouse.connect(settings.work_db, read_only=True) as con:
+        shas = {r[0] for r in con.execute("select distinct sha256 from raw.scb_population_cells").fetchall()}
+        shas |= {r[0] for r in con.execute("select distinct sha256 from raw.scb_population_monthly").fetchall()}
+    assert shas == {json.loads(p.with_suffix(".meta.json").read_text())["sha256"] for p in data}

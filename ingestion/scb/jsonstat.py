@@ -58,7 +58,8 @@ def status_by_position(body: dict, cells: int) -> dict[int, str]:
 def columns(body: dict, where: str = "response") -> dict[str, object]:
     """The cells as columns without a Python object per cell: for dimension i of sizes
     s_0…s_n (row-major, last fastest) its code index is repeat(arange(s_i), inner) tiled
-    `outer` times. Returns {dimension id: pyarrow string array, "value": int64, "status": string}."""
+    `outer` times. Returns {dimension id: dictionary-encoded string array (the index into the
+    dimension's codes; DuckDB reads it as text), "value": int64, "status": the same}."""
     import numpy as np
     import pyarrow as pa
 
@@ -82,13 +83,23 @@ def columns(body: dict, where: str = "response") -> dict[str, object]:
     for i, (dim, dim_codes) in enumerate(zip(dims, codes)):
         inner, outer = math.prod(sizes[i + 1 :]), math.prod(sizes[:i])
         index = np.tile(np.repeat(np.arange(sizes[i], dtype=np.int32), inner), outer)
-        out[dim] = pa.DictionaryArray.from_arrays(index, pa.array(dim_codes, pa.string())).cast(pa.string())
+        out[dim] = pa.DictionaryArray.from_arrays(index, pa.array(dim_codes, pa.string()))
     try:
         out["value"] = pa.array(values).cast(pa.int64())
     except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
         raise JsonStatError(f"{where}: values are not whole numbers ({exc})") from exc
-    status = status_by_position(body, cells)
-    out["status"] = (
-        pa.array([status.get(i) for i in range(cells)], pa.string()) if status else pa.nulls(cells, pa.string())
-    )
+    out["status"] = _status_column(status_by_position(body, cells), cells)
     return out
+
+
+def _status_column(status: dict[int, str], cells: int):
+    """The status markers as a dictionary array: null where a cell has none."""
+    import numpy as np
+    import pyarrow as pa
+
+    markers = sorted(set(status.values()))
+    index = np.full(cells, -1, dtype=np.int32)
+    if status:
+        code = {m: i for i, m in enumerate(markers)}
+        index[np.fromiter(status, dtype=np.int64, count=len(status))] = [code[m] for m in status.values()]
+    return pa.DictionaryArray.from_arrays(pa.array(index, mask=index < 0), pa.array(markers, pa.string()))

@@ -7,6 +7,7 @@ import json
 import logging
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 
@@ -51,41 +52,45 @@ def load_landed(settings: Settings, paths: list[Path]) -> dict:
     loaded = 0
     run_answers: dict[str, list[str]] = {}
     infos: dict[str, tuple[dict, dict]] = {}
+    new_cells: dict[str, dict[str, tuple[Path, str]]] = {}  # target → {sha256: (path, table id)}
     with warehouse.connect(settings.work_db) as con:
         con.execute(SCHEMA)
         months_before = _months(con)
+        con.begin()  # the whole run or nothing: a failed answer leaves the raw tables as they were
         for path in paths:
             meta = json.loads(path.with_suffix(".meta.json").read_text(encoding="utf-8"))
             sha, table_id, kind = meta["sha256"], path.parent.name, meta["kind"]
             if kind == "data" and table_id == monthly.TABLE:
                 kind = "monthly"
-            body = json.loads(path.read_bytes().decode("utf-8-sig"))
             if kind in CELLS:
                 run_answers.setdefault(table_id, []).append(sha)
+            else:  # the cells' answers are read once, as they are inserted
+                body = json.loads(path.read_bytes().decode("utf-8-sig"))
             if kind == "table":
                 infos[table_id] = (body, meta)
-            if _already_loaded(con, kind, sha):
+            if _already_loaded(con, kind, sha) or sha in new_cells.get(CELLS.get(kind), {}):
                 continue
-            con.begin()
             if kind == "metadata":
                 _insert_regions(con, body, sha, table_id)
             elif kind == "table":
                 _insert_table(con, body, sha, table_id)
             else:
-                _insert_cells(con, CELLS[kind], body, sha, table_id, where=f"scb {path}")
+                new_cells.setdefault(CELLS[kind], {})[sha] = (path, table_id)
             query = json.dumps(meta["query"], ensure_ascii=False)
             con.execute(
                 "insert or ignore into raw.landing_files values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [sha, meta["source"], table_id, meta["kind"], meta["url"], query,
                  meta["fetched_at"], meta["source_mode"], str(path), warehouse.now()],
             )  # fmt: skip
-            con.commit()
             loaded += 1
+        for target, answers in new_cells.items():
+            _insert_cells(con, target, answers)
         for table_id, shas in run_answers.items():
             for cells in CELLS.values():
                 con.execute(f"delete from {cells} where table_id = ? and not list_contains(?, sha256)",
                             [table_id, shas])  # fmt: skip
             _record_state(con, table_id, infos.get(table_id))
+        con.commit()
         new_months = sorted(_months(con) - months_before)
     summary = {
         "answers_loaded": loaded,
@@ -132,17 +137,42 @@ def _insert_table(con, body: dict, sha: str, table_id: str) -> None:
     )  # fmt: skip
 
 
-def _insert_cells(con, target: str, body: dict, sha: str, table_id: str, where: str) -> None:
-    """One columnar insert per answer (an Arrow table, no Python object per cell). An
-    eliminated dimension is absent from the answer and loads as null."""
-    cols = jsonstat.columns(body, where=where)
-    n = len(cols["value"])
-    for dim in ("Civilstand", "Kon", "Alder"):
-        if dim not in cols:
-            cols[dim] = pa.nulls(n, pa.string())
-    cells = pa.table(cols)  # noqa: F841 - read by DuckDB's replacement scan below
-    civil = "Civilstand, " if target == CELLS["data"] else ""
-    con.execute(
-        f"insert into {target} select ?, ?, Region, {civil}Alder, Kon, ContentsCode, Tid, value, status from cells",
-        [sha, table_id],
-    )
+def _insert_cells(con, target: str, answers: dict[str, tuple[Path, str]]) -> None:
+    """One insert per target table for all of the run's new answers. DuckDB reads them as one
+    stream of Arrow batches, each answer decoded into columns (jsonstat.columns: no Python
+    object per cell) only when DuckDB asks for it, so one answer at a time is in memory and both
+    cores insert. An eliminated dimension is absent from the answer and loads as null. DuckDB
+    would wrap an error raised inside the stream in its own message, so the stream stops at the
+    first bad answer and that error is raised here as it is (the caller's transaction is undone)."""
+    text = pa.dictionary(pa.int32(), pa.string())
+    dims = [d for d in ("Region", "Civilstand", "Alder", "Kon", "ContentsCode", "Tid")
+            if d != "Civilstand" or target == CELLS["data"]]  # fmt: skip
+    schema = pa.schema([("sha256", text), ("table_id", text), *((d, text) for d in dims),
+                        ("value", pa.int64()), ("status", text)])  # fmt: skip
+    failed: list[Exception] = []
+
+    def constant(value: str, n: int) -> pa.DictionaryArray:
+        return pa.DictionaryArray.from_arrays(np.zeros(n, dtype=np.int32), pa.array([value], pa.string()))
+
+    def batches():
+        for sha, (path, table_id) in answers.items():
+            try:
+                body = json.loads(path.read_bytes().decode("utf-8-sig"))
+                cols = jsonstat.columns(body, where=f"scb {path}")
+            except Exception as exc:  # noqa: BLE001 - raised below, unwrapped
+                failed.append(exc)
+                return
+            n = len(cols["value"])
+            absent = pa.DictionaryArray.from_arrays(pa.nulls(n, pa.int32()), pa.array([], pa.string()))
+            arrays = [constant(sha, n), constant(table_id, n), *(cols.get(d, absent) for d in dims)]
+            yield pa.record_batch([*arrays, cols["value"], cols["status"]], schema=schema)
+
+    stream = pa.RecordBatchReader.from_batches(schema, batches())  # noqa: F841 - read by DuckDB below
+    columns = ", ".join(["sha256", "table_id", *(_COLUMN[d] for d in dims), "value", "status"])
+    con.execute(f"insert into {target} ({columns}) select * from stream")
+    if failed:
+        raise failed[0]
+
+
+_COLUMN = {"Region": "region", "Civilstand": "civilstand", "Alder": "alder", "Kon": "kon",
+           "ContentsCode": "contents_code", "Tid": "tid"}  # fmt: skip
