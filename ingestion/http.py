@@ -101,12 +101,17 @@ class Response:
     source_mode: str = "live"
     kind: str = "data"  # data, metadata or table (SCB's /tables/{id})
     headers: dict = field(default_factory=dict)  # lower-cased names (rate-limit headers are read from here)
+    # a bundled answer's body is made from JSON already parsed: kept, so json() does not parse
+    # it again (7 MB of ÖJ values in every offline run); callers only read it
+    parsed: object = field(default=None, repr=False, compare=False)
     sha256: str = field(init=False)
 
     def __post_init__(self) -> None:
         self.sha256 = hashlib.sha256(self.body).hexdigest()
 
     def json(self):
+        if self.parsed is not None:
+            return self.parsed
         try:
             # utf-8-sig strips a byte order mark some servers put in front of JSON
             return json.loads(self.body.decode("utf-8-sig"))

@@ -79,6 +79,7 @@ def snapshot_record_responses(path: Path) -> list[Response]:
                 rec["fetchedAt"],
                 source_mode=rec["provenance"],
                 kind=rec["kind"],
+                parsed=rec["response"],
             )
         )
     return out

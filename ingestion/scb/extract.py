@@ -66,6 +66,7 @@ def snapshot_responses(table: str, kind: str) -> list[Response]:
                 record["fetchedAt"],
                 source_mode=record.get("provenance", "snapshot"),
                 kind=kind,
+                parsed=record["response"],
             )
         )
     if not out:
