@@ -35,9 +35,17 @@ def selection_key(selection) -> tuple:
     return tuple(sorted((k, tuple(v)) for k, v in pairs))
 
 
-def serve_generated(server: FakeServer, snapshot: Path) -> dict[str, int]:
-    """Route SCB's metadata and data to the generated answers under <snapshot>/scb/<table>/."""
-    scb = FakeScb(server, max_cells=150_000, max_calls=30, window_s=10)
+NEXT_MONTH = "2026M03"  # --next-month: TAB6471 has one month more, published later
+
+
+def serve_generated(server: FakeServer, snapshot: Path, next_month: bool = False) -> dict[str, int]:
+    """Route SCB's metadata and data to the generated answers under <snapshot>/scb/<table>/.
+    TAB6471 (monthly) is the fake's own; with `next_month` it has one month more and a later
+    `updated`, as SCB's table would a month later (TAB638 and TAB5557 stay as they were)."""
+    months = ("2026M01", "2026M02", NEXT_MONTH) if next_month else ("2026M01", "2026M02")
+    scb = FakeScb(server, max_cells=150_000, max_calls=30, window_s=10, months6471=months)
+    if next_month:
+        scb.metadata["TAB6471"]["updated"] = "2026-04-14T06:00:00Z"
     answers: dict[str, int] = {}
     for folder in sorted((snapshot / "scb").iterdir()):
         table = folder.name
@@ -66,9 +74,10 @@ def serve_generated(server: FakeServer, snapshot: Path) -> dict[str, int]:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--snapshot", type=Path, required=True)
+    ap.add_argument("--next-month", action="store_true", help="TAB6471 a month later (see serve_generated)")
     a = ap.parse_args()
     with FakeServer() as server:
-        answers = serve_generated(server, a.snapshot)
+        answers = serve_generated(server, a.snapshot, a.next_month)
         print(json.dumps({"url": server.url, "answers": answers}), flush=True)
         sys.stdin.read()  # until the benchmark closes our stdin
 

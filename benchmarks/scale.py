@@ -48,6 +48,7 @@ def national(work: Path, runs: int, log: Path, sizes=(8, 26, 290), report: bool 
             s, mib = dbt_cli(d / "work", work, log)  # where Settings.work_db lies
             dbt_s.append(s)
             dbt_mib.append(mib)
+        next_month = national_next_month(work / f"national_{n}_0", info, log, report)
         import duckdb
 
         with duckdb.connect(str(work / f"national_{n}_0" / "warehouse" / "fou_nordvast.duckdb"), read_only=True) as con:
@@ -77,17 +78,45 @@ def national(work: Path, runs: int, log: Path, sizes=(8, 26, 290), report: bool 
                 "scb_answers": info["scb"],
                 "scb_cells": sum(t["cells"] for t in info["scb"].values()),
                 "runs": runs,
+                "next_month": next_month,
             }
         )
     return out
 
 
+def national_next_month(d: Path, info: dict, log: Path, report: bool) -> dict:
+    """The monthly run a national body would have a month later, in the first run's data dir:
+    SCB's monthly TAB6471 has a new month; TAB638 (discontinued) and TAB5557 are unchanged, so
+    only their /tables/{id} answers are fetched, and dbt rebuilds what SCB's data feeds."""
+    with api(info["snapshot"], log, next_month=True) as url:
+        env = {
+            **base_env(d.parent),
+            "FOU_REGION_CONFIG": info["config"],
+            "FOU_SOURCE_MODE": "live",
+            "FOU_SCB_BASE_URL": url,
+            "NO_PROXY": "127.0.0.1,localhost",
+        }
+        _, _, o, rc = run_child(
+            [PY, "-m", "benchmarks.stages", "--data-dir", str(d), "--gate-may-fail", "--kolada-snapshot"]
+            + ([] if report else ["--no-report"]),
+            env,
+            log,
+        )
+    if rc:
+        raise SystemExit(f"national next-month run in {d} failed, see {log}")
+    stages = {row["stage"]: row for row in json_lines(o) if "stage" in row}
+    return {
+        "stages": {s: {"seconds": v["seconds"], "peak_mib": v["peak_mib"]} for s, v in stages.items()},
+        "dag_s": round(sum(v["seconds"] for v in stages.values()), 2),
+    }
+
+
 @contextmanager
-def api(snapshot: str, log: Path):
+def api(snapshot: str, log: Path, next_month: bool = False):
     """benchmarks/national_api.py in a process of its own; yields its URL."""
     err = open(log, "ab")
     proc = subprocess.Popen(
-        [PY, "-m", "benchmarks.national_api", "--snapshot", snapshot],
+        [PY, "-m", "benchmarks.national_api", "--snapshot", snapshot] + (["--next-month"] if next_month else []),
         cwd=PROJECT_DIR,
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,

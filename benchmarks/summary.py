@@ -159,6 +159,23 @@ def national_lines(nat: dict) -> list[str]:
         + " | ".join(f"{v['plain_dbt_s']} (1.00), {v['plain_dbt_mib']}" for v in nat.values())
         + " |"
     )
+    nexts = {n: v["next_month"] for n, v in nat.items() if v.get("next_month")}
+    if nexts:
+        L += [
+            "",
+            "A month later in the same data dir (SCB's monthly TAB6471 has a new month; TAB638, discontinued, and "
+            "TAB5557 are unchanged and not downloaded again; dbt rebuilds what SCB's data feeds):",
+            "",
+            "| municipalities | DAG s | DAG ÷ dbt | " + " | ".join(next(iter(nexts.values()))["stages"]) + " |",
+            "|---:|---:|---:|" + "---:|" * len(next(iter(nexts.values()))["stages"]),
+        ]
+        for n, x in nexts.items():
+            dbt = nat[n]["plain_dbt_s"]
+            L.append(
+                f"| {n} | {x['dag_s']} | {x['dag_s'] / dbt:.2f} | "
+                + " | ".join(str(v["seconds"]) for v in x["stages"].values())
+                + " |"
+            )
     failed = {n: v["gate_failed"] for n, v in nat.items() if v.get("gate_failed")}
     if failed:
         L += ["", "Gate failures on the generated data (published anyway for the benchmark): "]
