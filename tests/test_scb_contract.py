@@ -192,7 +192,7 @@ def test_problem_json_errors_are_one_clear_line(live, fake_server):
     with pytest.raises(
         SourceError, match="HTTP 400: Bad Request: Value, 9999 is not a valid value code for variable Region"
     ):
-        client.data("TAB6471", bad)
+        list(client.data("TAB6471", bad))
     assert check_exchanges(fake) == {200, 400, 404}
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
+from collections.abc import Iterator
 from pathlib import Path
 
 from ingestion.errors import SourceError, SourceUnreachable
@@ -83,28 +85,38 @@ def extract_population(settings: Settings) -> list[Path]:
     client = ScbClient(settings)
     for table in [*settings.region.population.tables, monthly.SPEC]:
         name = table.table
-        responses: list[Response] | None = None
+        table_landed: list[Path] | None = None
         if mode in (SourceMode.live, SourceMode.auto):
             try:
-                responses = fetch_live(client, settings, table, regions)
+                table_landed = check_and_land(fetch_live(client, settings, table, regions), settings, name)
             except SourceUnreachable as exc:
                 if mode is SourceMode.live:
                     raise
                 log.warning("!" * 72)
                 log.warning("SCB IS UNREACHABLE, USING THE BUNDLED SNAPSHOT FOR %s: %s", name, exc)
                 log.warning("!" * 72)
-        if responses is None:
-            responses = snapshot_responses(name, "metadata") + snapshot_responses(name, "data")
-        meta_body = next((r.json() for r in responses if r.kind == "metadata"), None)
-        for r in responses:
-            body = r.json()  # refuse to land an answer we cannot read
-            if r.kind == "data":
-                refuse_contradicting(r, body, meta_body, settings, name)
-            landed.append(land(r, settings.landing_dir, name))
+        if table_landed is None:
+            snapshot = snapshot_responses(name, "metadata") + snapshot_responses(name, "data")
+            table_landed = check_and_land(iter(snapshot), settings, name)
+        landed += table_landed
     return landed
 
 
-def fetch_live(client: ScbClient, settings: Settings, table: PopulationTable, regions: list[str]) -> list[Response]:
+def check_and_land(responses: Iterator[Response], settings: Settings, name: str) -> list[Path]:
+    """Each answer as it comes (live: while the rate limiter waits for the next call), the
+    metadata before the data: read, checked against the metadata and the selection, landed."""
+    meta_body, landed = None, []
+    for r in responses:
+        body = r.json()  # refuse to land an answer we cannot read
+        if r.kind == "metadata":
+            meta_body = body
+        elif r.kind == "data":
+            refuse_contradicting(r, body, meta_body, settings, name)
+        landed.append(land(r, settings.landing_dir, name))
+    return landed
+
+
+def fetch_live(client: ScbClient, settings: Settings, table: PopulationTable, regions: list[str]) -> Iterator[Response]:
     """/tables/{id} first: a table whose `updated` and selection are those of the last load is
     not downloaded again (only that answer is landed); a discontinued one is said out loud."""
     name = table.table
@@ -120,13 +132,13 @@ def fetch_live(client: ScbClient, settings: Settings, table: PopulationTable, re
         )
     if tables.last_loaded(settings, name) == (about.get("updated"), info.query["signature"]):
         log.info("SCB %s unchanged since the last load (updated %s): not downloaded", name, about.get("updated"))
-        return [info]
+        return iter([info])
     meta = client.metadata(name)
     if name == monthly.TABLE:
         selection = monthly.monthly_selection(meta.json(), regions)
     else:
         selection = population_selection(meta.json(), table, regions)
-    return [info, meta] + client.data(name, selection)
+    return itertools.chain([info, meta], client.data(name, selection))
 
 
 def asked_selection(r: Response) -> dict[str, list[str]] | None:
