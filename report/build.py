@@ -72,7 +72,8 @@ def gather(con: duckdb.DuckDBPyConnection, year: int, on: date | None = None) ->
     return c
 
 
-def render_html(context: dict) -> str:
+def render_html(context: dict, content: list | None = None) -> str:
+    """The HTML of the gathered `context`; `content`: its pages, when already made."""
     from report.content_more import pages
 
     env = Environment(
@@ -84,7 +85,7 @@ def render_html(context: dict) -> str:
     )
     env.globals["css"] = (HERE / "templates" / "report.css").read_text(encoding="utf-8")
     env.filters["soft"] = rendering.soft_hyphens
-    laid_out = rendering.lay_out(pages(context))
+    laid_out = rendering.lay_out(content if content is not None else pages(context))
     return env.get_template("report.html.j2").render(pages=laid_out, **context)
 
 
@@ -111,13 +112,16 @@ def build(db: Path, out_dir: Path, year: int | None = None, pdf: bool = True, on
     with duckdb.connect(str(db), read_only=True) as con:
         context = gather(con, year, on)
     with _older_objects_left_alone():
-        html = render_html(context)
+        from report.content_more import pages
+
+        content = pages(context)  # once, for the HTML/PDF and the deck
+        html = render_html(context, content)
         html_path, pdf_path, pptx_path = output_paths(out_dir, context["meeting"])
         html_path.parent.mkdir(parents=True, exist_ok=True)
         _write(html_path, lambda p: p.write_text(html, encoding="utf-8"))
         from report.deck import build_deck
 
-        _write(pptx_path, lambda p: build_deck(context, p))
+        _write(pptx_path, lambda p: build_deck(context, p, content))
         if not pdf:
             return html_path, None, pptx_path
         _write(pdf_path, lambda p: rendering.write_pdf(html, p))
