@@ -149,7 +149,7 @@ def trend_lines(block, width: float = 3.7, height: float = 2.7) -> str:
     ax.set_xticks(years, [str(y) for y in years])
     d = block.decimals
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: fmt.number(v, d)))
-    ax.set_title(_wrap(block.title, 62), loc="left", fontsize=7)
+    ax.set_title(_wrap(block.title, 52), loc="left", fontsize=7)  # 52: the widest line fits the axes
     ax.set_ylabel(block.unit, fontsize=7)
     ax.tick_params(labelsize=6.5)
     ax.legend(frameon=False, fontsize=6, loc="upper center", bbox_to_anchor=(0.45, -0.1), ncols=3)
