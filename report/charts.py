@@ -15,6 +15,7 @@ matplotlib.use("Agg")  # no display on servers or in Airflow workers
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.collections import LineCollection  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
+from PIL import Image  # noqa: E402  (matplotlib's own dependency)
 
 from report import fmt  # noqa: E402
 from report.base import QUARTILE_LINE  # noqa: E402
@@ -51,8 +52,12 @@ def _uri(fig) -> str:
     fig.tight_layout(pad=0.3)
     fig.set_layout_engine(None)
     # PNG at print resolution: WeasyPrint draws an SVG of text-as-paths several times slower
-    # than it places a bitmap, and the chart is the same in the browser
-    fig.savefig(buf, format="png", dpi=DPI, metadata={"Software": None})
+    # than it places a bitmap, and the chart is the same in the browser. RGB, not matplotlib's
+    # RGBA (the ground is opaque white anyway): WeasyPrint splits an alpha channel off into a
+    # mask of its own, one more decode and encode per chart
+    fig.canvas.draw()
+    rgba = Image.frombuffer("RGBA", fig.canvas.get_width_height(physical=True), fig.canvas.buffer_rgba())
+    rgba.convert("RGB").save(buf, format="png", dpi=(DPI, DPI))
     plt.close(fig)
     return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
 
