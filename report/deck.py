@@ -193,11 +193,12 @@ def _table_height(b: Table, rows, width, row_h):
     return Emu(int(total))
 
 
-def build_deck(c: dict, path: Path) -> Path:
-    """Every page of the gathered content (report/content_more.py pages) as one slide."""
+def build_deck(c: dict, path: Path, content: list[Page] | None = None) -> Path:
+    """Every page of the gathered content (report/content_more.py pages) as one slide;
+    `content`: those pages when the caller has already made them for the HTML."""
     from report.content_more import pages
 
     d = Deck()
-    for page in pages(c):
+    for page in content if content is not None else pages(c):
         d.page(page)
     return d.save(path)

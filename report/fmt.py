@@ -7,9 +7,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cache
 from zoneinfo import ZoneInfo
 
-from babel.numbers import format_decimal
+from babel import Locale
+from babel.numbers import parse_pattern
 
 NBSP = "\u00a0"
 DASH = "–"  # shown where there is no value
@@ -31,12 +33,21 @@ def half_up(value, decimals: int = 0) -> Decimal:
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
 
+SWEDISH = Locale.parse("sv_SE")
+
+
+@cache
+def _pattern(decimals: int):
+    """babel's format_decimal parses its locale and pattern anew on every call (most of the
+    time of a number); the report has a handful of patterns, parsed once each."""
+    return parse_pattern("#,##0" + ("." + "0" * decimals if decimals else ""))
+
+
 def _num(value, decimals: int) -> str:
-    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
     rounded = half_up(value, decimals)
     if rounded == 0:
         rounded = abs(rounded)  # -0.03 with one decimal is 0,0, not -0,0
-    return format_decimal(rounded, format=pattern, locale="sv_SE").replace("-", MINUS)
+    return _pattern(decimals).apply(rounded, SWEDISH).replace("-", MINUS)
 
 
 def number(value, decimals: int = 0) -> str:

@@ -68,8 +68,10 @@ def _hyphenator():
 
 def soft_hyphens(text: str) -> str:
     """Soft hyphens in a column heading's long words (Sund-byberg), so a narrow column breaks
-    the name instead of running into the next; cheaper than CSS hyphens: auto on every cell."""
-    return " ".join(_hyphenator().inserted(w, hyphen="\u00ad") if len(w) > 8 else w for w in text.split(" "))
+    the name instead of running into the next; cheaper than CSS hyphens: auto on every cell.
+    None beside a hyphen of the word's own: Upplands-Bro breaks as "Upplands-", never "lands--"."""
+    words = (_hyphenator().inserted(w, hyphen="\u00ad") if len(w) > 8 else w for w in text.split(" "))
+    return " ".join(w.replace("-\u00ad", "-").replace("\u00ad-", "-") for w in words)
 
 
 @cache

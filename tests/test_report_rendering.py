@@ -146,3 +146,11 @@ def test_html_renders_in_headless_chromium(published, tmp_path):
     assert img.getpixel((1100, 20)) == (0x1F, 0x5A, 0x8A)  # the cover band
     non_background = sum(1 for p in img.get_flattened_data() if p not in ((255, 255, 255), (0xE9, 0xED, 0xF1)))
     assert non_background > 0.05 * 1240 * 1754
+
+
+def test_heading_hyphens_never_double_a_words_own_hyphen():
+    """A soft hyphen after Upplands-Bro's own hyphen broke the heading as "lands--"."""
+    from report.rendering import soft_hyphens
+
+    assert soft_hyphens("Upplands-Bro") == "Upp\u00adlands-Bro"
+    assert soft_hyphens("Sundbyberg Ekerö") == "Sund\u00adby\u00adberg Ekerö"
