@@ -24,22 +24,7 @@ def national(work: Path, runs: int, log: Path, sizes=(8, 26, 290), report: bool 
         dbt_s, dbt_mib = [], []
         for i in range(runs):
             d = fresh(work / f"national_{n}_{i}")
-            with api(info["snapshot"], log) as url:
-                env = {
-                    **base_env(work),
-                    "FOU_REGION_CONFIG": info["config"],
-                    "FOU_SOURCE_MODE": "live",
-                    "FOU_SCB_BASE_URL": url,
-                    "NO_PROXY": "127.0.0.1,localhost",
-                }
-                _, _, o, rc = run_child(
-                    [PY, "-m", "benchmarks.stages", "--data-dir", str(d), "--gate-may-fail", "--kolada-snapshot"]
-                    + ([] if report else ["--no-report"]),
-                    env,
-                    log,
-                )
-            if rc:
-                raise SystemExit(f"national run {n} failed, see {log}")
+            o = stages_live(d, info, log, report)
             for row in json_lines(o):
                 if "stage" in row:
                     rows.setdefault(row["stage"], []).append(row)
@@ -88,7 +73,17 @@ def national_next_month(d: Path, info: dict, log: Path, report: bool) -> dict:
     """The monthly run a national body would have a month later, in the first run's data dir:
     SCB's monthly TAB6471 has a new month; TAB638 (discontinued) and TAB5557 are unchanged, so
     only their /tables/{id} answers are fetched, and dbt rebuilds what SCB's data feeds."""
-    with api(info["snapshot"], log, next_month=True) as url:
+    o = stages_live(d, info, log, report, next_month=True)
+    stages = {row["stage"]: row for row in json_lines(o) if "stage" in row}
+    return {
+        "stages": {s: {"seconds": v["seconds"], "peak_mib": v["peak_mib"]} for s, v in stages.items()},
+        "dag_s": round(sum(v["seconds"] for v in stages.values()), 2),
+    }
+
+
+def stages_live(d: Path, info: dict, log: Path, report: bool, next_month: bool = False) -> str:
+    """benchmarks/stages.py in data dir `d`, SCB live from its stand-in; returns its output."""
+    with api(info["snapshot"], log, next_month) as url:
         env = {
             **base_env(d.parent),
             "FOU_REGION_CONFIG": info["config"],
@@ -103,12 +98,8 @@ def national_next_month(d: Path, info: dict, log: Path, report: bool) -> dict:
             log,
         )
     if rc:
-        raise SystemExit(f"national next-month run in {d} failed, see {log}")
-    stages = {row["stage"]: row for row in json_lines(o) if "stage" in row}
-    return {
-        "stages": {s: {"seconds": v["seconds"], "peak_mib": v["peak_mib"]} for s, v in stages.items()},
-        "dag_s": round(sum(v["seconds"] for v in stages.values()), 2),
-    }
+        raise SystemExit(f"national run in {d} failed, see {log}")
+    return o
 
 
 @contextmanager
