@@ -49,7 +49,7 @@ QUERIES = {
     "kolada": [
         *(
             f"select distinct sha256 from raw.{t} order by 1"
-            for t in ("kolada_values", "kolada_kpis", "kolada_municipalities", "kolada_groups")
+            for t in ("kolada_values", "kolada_group_values", "kolada_kpis", "kolada_municipalities", "kolada_groups")
         ),
         "select kpi_id, area, direction, position from raw.oj_kpi_config order by position",
     ],

@@ -135,6 +135,23 @@ def test_a_population_change_rebuilds_the_fee_mart_with_the_new_figure(built):
     assert new_fee == round((old_pop + 1000) * 9.08) != old_fee
 
 
+def test_a_month_in_which_only_a_kolada_group_value_changed_is_a_kolada_change(built):
+    """Live, Kolada's own values for the groups of similar municipalities land in
+    raw.kolada_group_values; a new answer there alone must rebuild the ÖJ marts."""
+    assert incremental.plan_dbt_build(built).changed == []
+    with warehouse.connect(built.work_db) as con:
+        con.execute(
+            "insert into raw.kolada_group_values select * replace ('G196055' as municipality_id, "
+            "repeat('a', 64) as sha256) from raw.kolada_values limit 1"
+        )
+    try:
+        assert incremental.plan_dbt_build(built).changed == ["kolada"]
+    finally:
+        with warehouse.connect(built.work_db) as con:
+            con.execute("delete from raw.kolada_group_values where sha256 = repeat('a', 64)")
+    assert incremental.plan_dbt_build(built).changed == []
+
+
 def test_a_changed_dbt_project_or_forced_build_is_a_full_build(built, monkeypatch):
     assert incremental.plan_dbt_build(built.model_copy(update={"full_build": True})).full
     with warehouse.connect(built.work_db) as con:  # as if the models had changed since
