@@ -71,6 +71,11 @@ def _what(task: str, value: Any) -> str:
                 else ""
             )
             + (f"; {n} value(s) quarantined" if (n := len(value.get("quarantined_values") or [])) else "")
+            + (
+                f"; {n} KPI(s) asked only for changes since the last load"
+                if (n := len(value.get("incremental_kpis") or {}))
+                else ""
+            )
         )
     if task.endswith("load_records"):
         loaded = sum(r.get("loaded", 0) for r in value.values())

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import duckdb
 
+from ingestion import console
 from ingestion.kolada import client as kolada_client
 from ingestion.kolada import extract as kolada_extract
 from ingestion.kolada import load as kolada_load
@@ -110,6 +111,7 @@ def test_a_month_later_only_changes_are_asked_and_deleted_values_go(fake_server,
     s = live(fake_server, monkeypatch)
     first = run(s)
     assert first["incremental_kpis"] == {}
+    assert "asked only for changes" not in console._what("oj.load_oj", first)
     before = values(s)
     assert (kpi, "0114", 2024, "T") in before and (kpi, "0123", 2023, "T") in before
 
@@ -117,6 +119,7 @@ def test_a_month_later_only_changes_are_asked_and_deleted_values_go(fake_server,
     fake.data_calls.clear()
     second = run(s)
     assert set(second["incremental_kpis"]) == set(s.kpis.ids)
+    assert f"; {len(s.kpis.ids)} KPI(s) asked only for changes since the last load" in console._what("load_oj", second)
     assert all(c.query.get("from_date") for c in fake.data_calls)  # every data call, every page
     after = values(s)
     assert after[(kpi, "0114", 2024, "T")] == 99.5
