@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 import json
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterable
 from pathlib import Path
 
 from ingestion.errors import SourceError, SourceUnreachable
@@ -97,12 +97,12 @@ def extract_population(settings: Settings) -> list[Path]:
                 log.warning("!" * 72)
         if table_landed is None:
             snapshot = snapshot_responses(name, "metadata") + snapshot_responses(name, "data")
-            table_landed = check_and_land(iter(snapshot), settings, name)
+            table_landed = check_and_land(snapshot, settings, name)
         landed += table_landed
     return landed
 
 
-def check_and_land(responses: Iterator[Response], settings: Settings, name: str) -> list[Path]:
+def check_and_land(responses: Iterable[Response], settings: Settings, name: str) -> list[Path]:
     """Each answer as it comes (live: while the rate limiter waits for the next call), the
     metadata before the data: read, checked against the metadata and the selection, landed."""
     meta_body, landed = None, []
@@ -116,7 +116,7 @@ def check_and_land(responses: Iterator[Response], settings: Settings, name: str)
     return landed
 
 
-def fetch_live(client: ScbClient, settings: Settings, table: PopulationTable, regions: list[str]) -> Iterator[Response]:
+def fetch_live(client: ScbClient, settings: Settings, table: PopulationTable, regions: list[str]) -> Iterable[Response]:
     """/tables/{id} first: a table whose `updated` and selection are those of the last load is
     not downloaded again (only that answer is landed); a discontinued one is said out loud."""
     name = table.table
@@ -132,7 +132,7 @@ def fetch_live(client: ScbClient, settings: Settings, table: PopulationTable, re
         )
     if tables.last_loaded(settings, name) == (about.get("updated"), info.query["signature"]):
         log.info("SCB %s unchanged since the last load (updated %s): not downloaded", name, about.get("updated"))
-        return iter([info])
+        return [info]
     meta = client.metadata(name)
     if name == monthly.TABLE:
         selection = monthly.monthly_selection(meta.json(), regions)
