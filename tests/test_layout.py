@@ -1,5 +1,6 @@
 """The house rules of the redesign, checked: dependencies run one way (report/ and expectations/
-import nothing from ingestion/), no import circle, no edits of the import path, no module over 300 lines."""
+import nothing from ingestion/), no import circle, no edits of the import path. Size is guarded per function
+by ruff (C901, PLR0912, PLR0915 in pyproject.toml), not per module: a module grows while it stays one concern."""
 
 import ast
 import subprocess
@@ -38,8 +39,11 @@ def graph() -> dict[str, set[str]]:
 
 
 def test_report_and_expectations_import_nothing_from_ingestion():
-    offenders = {m: sorted(i for i in deps if i.startswith("ingestion"))
-                 for m, deps in graph().items() if m.startswith(("report", "expectations"))}  # fmt: skip
+    offenders = {
+        m: sorted(i for i in deps if i.startswith("ingestion"))
+        for m, deps in graph().items()
+        if m.startswith(("report", "expectations"))
+    }
     assert {m: d for m, d in offenders.items() if d} == {}
 
 
@@ -64,10 +68,18 @@ def test_there_is_no_import_circle():
     assert [c for c in cycles if not all(c[0].startswith(x) or x.startswith(c[0]) for x in c)] == []
 
 
-def test_no_import_path_edits_and_no_module_over_300_lines():
-    edits = [str(p.relative_to(PROJECT_DIR)) for p in python_files()
-             if PATH_EDIT in p.read_text(encoding="utf-8")]  # fmt: skip
+def test_no_import_path_edits():
+    edits = [str(p.relative_to(PROJECT_DIR)) for p in python_files() if PATH_EDIT in p.read_text(encoding="utf-8")]
     assert edits == []
-    long = {str(p.relative_to(PROJECT_DIR)): n for p in python_files()
-            if (n := len(p.read_text(encoding="utf-8").splitlines())) > 300}  # fmt: skip
-    assert long == {}
+
+
+def test_code_is_not_compacted_to_dodge_the_formatter():
+    """`# fmt: skip` only where an aligned table of data reads better, and no file-wide noqa."""
+    skips = {
+        str(p.relative_to(PROJECT_DIR)): p.read_text(encoding="utf-8").count("fmt: " + "skip") for p in python_files()
+    }
+    assert sum(skips.values()) <= 5, {p: n for p, n in skips.items() if n}
+    file_wide = [
+        str(p.relative_to(PROJECT_DIR)) for p in python_files() if "# ruff: " + "noqa" in p.read_text(encoding="utf-8")
+    ]
+    assert file_wide == []
