@@ -21,11 +21,24 @@ from ingestion.dbt import DOCS_PORT
 from ingestion.errors import FouError
 from ingestion.lock import load_lock
 from ingestion.settings import PROJECT_DIR, Settings, SourceMode
+from ingestion.warehouse import published
 from report import fmt
 from report.base import swedish_key
 
 app = typer.Typer(add_completion=False, help="FoU Nordväst data warehouse.", pretty_exceptions_enable=False)
 console = Console(width=110 if sys.stdout.isatty() else 200)
+
+
+@app.callback()
+def options(
+    data_dir: Path = typer.Option(
+        None,
+        help="data dir of every command: landing, warehouse, reports, logs (default FOU_DATA_DIR, else ./data)",
+    ),
+) -> None:
+    """FoU Nordväst data warehouse."""
+    if data_dir:
+        os.environ["FOU_DATA_DIR"] = str(data_dir.resolve())
 
 
 def airflow_env(airflow_home: Path, log_file: Path | None = None) -> None:
@@ -47,13 +60,6 @@ def plain(text: str) -> str:
     """The report's Swedish formats (report/fmt.py) with plain spaces instead of no-break
     spaces, which terminals and copy-paste handle better."""
     return text.replace(fmt.NBSP, " ")
-
-
-def published(settings: Settings) -> Path:
-    """The published database, or a one-line error saying how to make it."""
-    if not settings.published_db.exists():
-        raise FouError(f"no published database at {settings.published_db}: run the monthly load first (make run)")
-    return settings.published_db
 
 
 def print_fees(db: Path, fee_year: int | None = None) -> None:
@@ -105,7 +111,6 @@ def print_fees(db: Path, fee_year: int | None = None) -> None:
 @app.command()
 def run(
     mode: SourceMode = typer.Option(None, help="live, snapshot or auto (default: FOU_SOURCE_MODE, else snapshot)"),
-    data_dir: Path = typer.Option(None, help="where landing, warehouse and logs go (default ./data)"),
     logical_date: datetime = typer.Option(
         None, formats=["%Y-%m-%d"], help="run as the load of this date (backfill); default now"
     ),
@@ -117,8 +122,6 @@ def run(
     # same default mode as `make run`: the bundled snapshot, offline
     os.environ.setdefault("FOU_TASK_RETRIES", "0")
     os.environ["FOU_SOURCE_MODE"] = mode.value if mode else os.environ.get("FOU_SOURCE_MODE") or "snapshot"
-    if data_dir:
-        os.environ["FOU_DATA_DIR"] = str(data_dir.resolve())
     settings = Settings()
     settings.validate_config()  # a wrong config/*.yml stops here, in a second, before Airflow starts
     with load_lock(settings.data_dir, wait=wait):
@@ -202,7 +205,6 @@ def fees(year: int = typer.Argument(None, help="fee year; default the latest inv
 def report(
     meeting: str = typer.Option(None, help="steering-group meeting YYYY-MM-DD; default the next in config/report.yml"),
     year: int = typer.Option(None, help="activity year: the deck of the meeting that covers it"),
-    data_dir: Path = typer.Option(None, help="data dir whose published database is read (default ./data)"),
     out_dir: Path = typer.Option(None, help="where the PPTX, HTML and PDF go (default <data dir>/reports)"),
     pdf: bool = typer.Option(True, help="also write the PDF (--no-pdf: no PDF)"),
 ) -> None:
@@ -212,8 +214,6 @@ def report(
     from report import MeetingError, next_meeting
     from report.build import build
 
-    if data_dir:
-        os.environ["FOU_DATA_DIR"] = str(data_dir.resolve())
     settings = Settings()
     on = date.fromisoformat(meeting) if meeting else None if year else next_meeting()
     try:
@@ -226,7 +226,6 @@ def report(
 @app.command()
 def sql(
     command: str = typer.Option(None, "--command", "-c", help="run this statement and exit"),
-    data_dir: Path = typer.Option(None, help="data dir whose published database is opened (default ./data)"),
     allow_local_files: Path = typer.Option(None, help="let SQL read (and COPY into) files in this folder"),
     plain_shell: bool = typer.Option(False, "--plain", help="the plain shell even in a terminal"),
 ) -> None:
@@ -234,8 +233,6 @@ def sql(
     and piped SQL (statements end with ;)."""
     from ingestion import shell
 
-    if data_dir:
-        os.environ["FOU_DATA_DIR"] = str(data_dir.resolve())
     db = published(Settings())
     if command is None and not plain_shell and sys.stdin.isatty() and sys.stdout.isatty():
         shell.open_harlequin(db, allow_local_files)

@@ -11,7 +11,7 @@ from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from ingestion.errors import DbtFailed, FouError
+from ingestion.errors import DbtFailed
 from ingestion.settings import DBT_PROJECT_DIR, Settings
 
 log = logging.getLogger(__name__)
@@ -39,12 +39,13 @@ def docs(settings: Settings) -> Path:
     """dbt docs of the *published* database (profile target `published`, opened read-only), so
     relations read fou_nordvast.marts.…, as analysts query them. Own target folder and parse
     cache: the build's (dbt_target, its manifest read by publish) stay as the build left them."""
-    if not settings.published_db.exists():
-        raise FouError(f"no published database at {settings.published_db}: run the monthly load first (make run)")
+    from ingestion.warehouse import published
+
+    published_db = published(settings)
     target = (settings.data_dir / "dbt_docs").resolve()
     own_cache = target / PARSE_CACHE.name
     # read by dbt_project/profiles.yml; dbt runs in the work database's folder (see run)
-    os.environ["FOU_PUBLISHED_DB"] = os.path.relpath(settings.published_db, settings.work_db.parent)
+    os.environ["FOU_PUBLISHED_DB"] = os.path.relpath(published_db, settings.work_db.parent)
     _invoke(settings, ("docs", "generate", "--target", "published"), target, own_cache if own_cache.exists() else None)
     return target
 
@@ -70,11 +71,14 @@ def _invoke(settings: Settings, args, target: Path, cache: Path | None) -> None:
     settings.work_db.parent.mkdir(parents=True, exist_ok=True)
     try:
         with contextlib.chdir(settings.work_db.parent.resolve()):
-            result = dbtRunner().invoke([
-                *args, "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
-                "--target-path", str(target), "--log-path", str((settings.data_dir / "logs").resolve()),
-                *(["--partial-parse-file-path", str(cache)] if cache else []),
-            ])  # fmt: skip
+            result = dbtRunner().invoke(
+                [
+                    *args,
+                    *("--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)),
+                    *("--target-path", str(target), "--log-path", str((settings.data_dir / "logs").resolve())),
+                    *(["--partial-parse-file-path", str(cache)] if cache else []),
+                ]
+            )
     finally:
         _close_dbt_duckdb()
     if not result.success:

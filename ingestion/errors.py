@@ -42,3 +42,11 @@ class PublishRefused(FouError, RuntimeError):
     def __init__(self, message: str, lost=None):
         super().__init__(message)
         self.lost = lost or []
+
+
+class NoPublishedDatabase(FouError, FileNotFoundError):
+    """No published database yet: every command that reads it says so in this one line."""
+
+    def __init__(self, path):
+        super().__init__(f"inget publicerat datalager i {path}: kör först den månatliga laddningen (make run)")
+        self.path = path

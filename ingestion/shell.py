@@ -27,6 +27,8 @@ from typing import TextIO
 
 import duckdb
 
+from ingestion.warehouse import sql_literal
+
 HELP = """Skriv SQL och avsluta med ; (flera rader går bra). Databasen är skrivskyddad.
   .marts            marterna med antal rader
   .tables           alla tabeller och vyer
@@ -108,15 +110,11 @@ def dot_command(con: duckdb.DuckDBPyConnection, line: str, out: TextIO, err=None
         show(con, MARTS, out, err, as_csv)
     elif cmd == ".schema" and arg:
         schema, _, table = arg.strip().rpartition(".")
-        sql = SCHEMA.format(table=_literal(table), schema=_literal(schema))
+        sql = SCHEMA.format(table=sql_literal(table), schema=sql_literal(schema))
         show(con, sql, out, err, as_csv)
     else:
         print(f"Okänt kommando {line.strip()}; skriv .help", file=err or out)
     return True
-
-
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
 
 
 TABLES = (
@@ -146,41 +144,64 @@ def run(
     from stdin (or -c) and writes CSV, errors to stderr. A failed statement does not end the
     session; returns 1 if any failed, so scripts notice."""
     con = connect(db, allow_dir)
-    ok = True
     try:
         if command is not None:
             return 0 if show(con, command, out, err or sys.stderr, as_csv=True) else 1
-        interactive = stdin.isatty()
-        err, as_csv = (out, False) if interactive else (err or sys.stderr, True)
-        if interactive:
-            try:
-                import readline  # noqa: F401 - line editing and history where available
-            except ImportError:
-                pass
-            print(f"FoU Nordväst, skrivskyddad SQL mot {db}\n{HELP}", file=out)
-        buffer: list[str] = []
+        if not stdin.isatty():
+            session = _Session(con, out, err or sys.stderr, as_csv=True)
+            for line in stdin:
+                if not session.feed(line):
+                    break
+            return session.finish()
+        session = _Session(con, out, out, as_csv=False)
+        _greet(db, out)
         while True:
-            prompt = ("   ...> " if buffer else "fou> ") if interactive else ""
             try:
-                line = input(prompt) if interactive else stdin.readline()
+                line = input("   ...> " if session.buffer else "fou> ")
             except EOFError:
                 break
-            except KeyboardInterrupt:
-                buffer = []
+            except KeyboardInterrupt:  # drop the statement being typed, keep the session
+                session.buffer = []
                 print(file=out)
                 continue
-            if not interactive and line == "":
+            if not session.feed(line):
                 break
-            if not buffer and line.strip().startswith("."):
-                if not dot_command(con, line, out, err, as_csv):
-                    break
-                continue
-            buffer.append(line.rstrip("\n"))
-            if line.rstrip().endswith(";"):
-                ok &= show(con, "\n".join(buffer), out, err, as_csv)
-                buffer = []
-        if buffer and "\n".join(buffer).strip():
-            ok &= show(con, "\n".join(buffer), out, err, as_csv)
+        return session.finish()
     finally:
         con.close()
-    return 0 if ok else 1
+
+
+def _greet(db: Path, out: TextIO) -> None:
+    try:
+        import readline  # noqa: F401 - line editing and history where available
+    except ImportError:
+        pass
+    print(f"FoU Nordväst, skrivskyddad SQL mot {db}\n{HELP}", file=out)
+
+
+class _Session:
+    """Statements end with ;, dot commands stand alone; a failed statement does not end it."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, out: TextIO, err: TextIO, as_csv: bool):
+        self.con, self.out, self.err, self.as_csv = con, out, err, as_csv
+        self.buffer: list[str] = []
+        self.ok = True
+
+    def feed(self, line: str) -> bool:
+        """One line of input; False when it was .quit."""
+        if not self.buffer and line.strip().startswith("."):
+            return dot_command(self.con, line, self.out, self.err, self.as_csv)
+        self.buffer.append(line.rstrip("\n"))
+        if line.rstrip().endswith(";"):
+            self._run()
+        return True
+
+    def finish(self) -> int:
+        """Runs an unfinished last statement; 1 if any statement failed, so scripts notice."""
+        if "\n".join(self.buffer).strip():
+            self._run()
+        return 0 if self.ok else 1
+
+    def _run(self) -> None:
+        self.ok &= show(self.con, "\n".join(self.buffer), self.out, self.err, self.as_csv)
+        self.buffer = []

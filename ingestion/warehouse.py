@@ -14,8 +14,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
-import pandas as pd
 
+from ingestion.errors import NoPublishedDatabase
 from ingestion.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -34,12 +34,22 @@ def connect(db: Path, read_only: bool = False):
         con.close()
 
 
+def published(settings: Settings) -> Path:
+    """The published database for every command that reads it, or the one-line error saying
+    how to make it (NoPublishedDatabase)."""
+    if not settings.published_db.exists():
+        raise NoPublishedDatabase(settings.published_db)
+    return settings.published_db
+
+
 def now() -> datetime:
     return datetime.now(UTC)
 
 
 def load_config(settings: Settings) -> None:
     """Region membership and the population series' tables, from configuration, as tables."""
+    import pandas as pd  # here, not at the top: the SQL shell imports this module and needs no pandas
+
     region = settings.region.region
     members = pd.DataFrame(  # noqa: F841 (read by name in the SQL below)
         [(code, name, region.name, region.county_code) for code, name in region.members.items()],
@@ -80,7 +90,7 @@ def publish(settings: Settings, lost_slices: list[dict] | None = None) -> Path:
     return target
 
 
-def _quote(name: str) -> str:
+def quote_identifier(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
@@ -104,14 +114,14 @@ def comment_from_manifest(con: duckdb.DuckDBPyConnection, manifest: Path) -> Non
         kind = kinds.get(f"{node['schema']}.{name}")
         if kind is None:
             continue
-        rel = f"{_quote(node['schema'])}.{_quote(name)}"
+        rel = f"{quote_identifier(node['schema'])}.{quote_identifier(name)}"
         if node.get("description"):
-            con.execute(f"comment on {kind} {rel} is {_literal(node['description'])}")
+            con.execute(f"comment on {kind} {rel} is {sql_literal(node['description'])}")
         for col, spec in node.get("columns", {}).items():
             if spec.get("description"):
-                con.execute(f"comment on column {rel}.{_quote(col)} is {_literal(spec['description'])}")
+                con.execute(f"comment on column {rel}.{quote_identifier(col)} is {sql_literal(spec['description'])}")
 
 
-def _literal(text: str) -> str:
-    """COMMENT ON takes no bound parameters: a quoted SQL string literal."""
+def sql_literal(text: str) -> str:
+    """A quoted SQL string literal, where DuckDB takes no bound parameters (COMMENT ON, PRAGMA)."""
     return "'" + text.replace("'", "''") + "'"

@@ -30,8 +30,12 @@ def bundled_warehouse(tmp_path_factory):
     from ingestion.settings import Settings
     from tests.support.helpers import run_loads
 
-    s = Settings(data_dir=tmp_path_factory.mktemp("bundled") / "data", source_mode="snapshot",
-                 http_backoff_s=0.01, http_timeout_s=2)  # fmt: skip
+    s = Settings(
+        data_dir=tmp_path_factory.mktemp("bundled") / "data",
+        source_mode="snapshot",
+        http_backoff_s=0.01,
+        http_timeout_s=2,
+    )
     run_loads(s)
     pipeline.dbt_build(s)
     pipeline.quality_gate(s)

@@ -138,5 +138,5 @@ def test_dbt_docs_are_served_on_their_own_port(dbt_docs):
 
 
 def test_docs_without_a_published_database_is_one_clear_line(settings):
-    with pytest.raises(FouError, match="no published database at .*make run"):
+    with pytest.raises(FouError, match="inget publicerat datalager i .*make run"):
         dbt.docs(settings)

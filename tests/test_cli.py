@@ -35,8 +35,11 @@ def test_every_command_is_documented(name):
 
 
 def fou(*args: str, data_dir: Path, stdin: str | None = None) -> subprocess.CompletedProcess:
-    env = {**os.environ, "FOU_DATA_DIR": str(data_dir), "NO_COLOR": "1"}
-    return subprocess.run([FOU, *args], env=env, input=stdin, capture_output=True, text=True, timeout=120)
+    """`fou --data-dir DIR <args>`: the data dir is an option of every command, given once."""
+    env = {**os.environ, "NO_COLOR": "1"}
+    env.pop("FOU_DATA_DIR", None)
+    cmd = [FOU, "--data-dir", str(data_dir), *args]
+    return subprocess.run(cmd, env=env, input=stdin, capture_output=True, text=True, timeout=120)
 
 
 def one_line_error(result: subprocess.CompletedProcess) -> str:
@@ -47,12 +50,13 @@ def one_line_error(result: subprocess.CompletedProcess) -> str:
     return lines[0]
 
 
-@pytest.mark.parametrize("args", [["fees"], ["sql", "-c", "select 1"], ["report", "--no-pdf"]])
+@pytest.mark.parametrize("args", [["fees"], ["sql", "-c", "select 1"], ["report", "--no-pdf"], ["docs"]])
 def test_no_published_database_is_one_line_saying_what_to_do(tmp_path, args):
+    """The same line, in Swedish, from every command that reads the published database."""
     line = one_line_error(fou(*args, data_dir=tmp_path / "empty"))
     assert line == (
-        f"fou: no published database at {tmp_path / 'empty' / 'warehouse' / 'fou_nordvast.duckdb'}: "
-        "run the monthly load first (make run)"
+        f"fou: inget publicerat datalager i {tmp_path / 'empty' / 'warehouse' / 'fou_nordvast.duckdb'}: "
+        "kör först den månatliga laddningen (make run)"
     )
 
 

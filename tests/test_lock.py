@@ -58,7 +58,7 @@ def test_fou_run_refuses_in_one_line_while_a_load_runs(tmp_path):
     """`fou run` takes the lock before Airflow starts (even before `airflow db migrate`)."""
     proc = hold(tmp_path, 60)
     try:
-        res = subprocess.run([FOU, "run", "--data-dir", str(tmp_path)], capture_output=True, text=True, timeout=60)
+        res = subprocess.run([FOU, "--data-dir", str(tmp_path), "run"], capture_output=True, text=True, timeout=60)
     finally:
         proc.kill()
         proc.wait()
@@ -78,7 +78,7 @@ def _holder_words(stderr: str) -> str:
 def test_two_real_loads_in_one_data_dir_give_one_load(tmp_path):
     """Two `fou run` started together in a new data dir: one loads, one refuses at once."""
     env = {**os.environ, "FOU_TASK_RETRIES": "0"}
-    cmd = [FOU, "run", "--data-dir", str(tmp_path / "data")]
+    cmd = [FOU, "--data-dir", str(tmp_path / "data"), "run"]
     procs = [
         subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)
     ]

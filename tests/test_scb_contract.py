@@ -235,8 +235,13 @@ def test_unchanged_tables_are_not_downloaded_and_discontinued_ones_are_named(liv
     third = pipeline.load_population(live, pipeline.extract_population(live))
     assert third["new_months"] == ["2026M03"] and third["unchanged_tables"] == ["TAB5557", "TAB638"]
     assert {c.path for c in fake_server.calls[calls_before:]} == {
-        "/config", "/tables/TAB638", "/tables/TAB5557", "/tables/TAB6471", "/tables/TAB6471/metadata",
-        "/tables/TAB6471/data"}  # fmt: skip
+        "/config",
+        "/tables/TAB638",
+        "/tables/TAB5557",
+        "/tables/TAB6471",
+        "/tables/TAB6471/metadata",
+        "/tables/TAB6471/data",
+    }
     assert "new months: 2026M03" in console._what("population.load_population", third)
     with duckdb.connect(str(live.work_db), read_only=True) as con:
         per_table = dict(con.execute("select table_id, count(*) from raw.scb_population_cells group by 1").fetchall())

@@ -57,7 +57,7 @@ def test_fou_run_with_an_unquoted_code_fails_in_seconds_with_one_line(tmp_path):
     path.write_text(REGION.replace('"0191": Sigtuna', "0191: Sigtuna").replace('"0114"', "0114"), encoding="utf-8")
     started = time.perf_counter()
     run = subprocess.run(
-        [sys.executable, "-m", "ingestion.cli", "run", "--data-dir", str(tmp_path / "data")],
+        [sys.executable, "-m", "ingestion.cli", "--data-dir", str(tmp_path / "data"), "run"],
         env={"FOU_REGION_CONFIG": str(path), "PATH": "/usr/bin:/bin"},
         capture_output=True,
         text=True,

@@ -85,7 +85,7 @@ def test_cli_command_is_read_only_too(published):
     data, _ = published
     env = {**os.environ, "FOU_DATA_DIR": str(data)}
     result = subprocess.run(
-        [sys.executable, "-m", "ingestion.cli", "sql", "--data-dir", str(data)],
+        [sys.executable, "-m", "ingestion.cli", "--data-dir", str(data), "sql"],
         input="select sum(fee_total_kr) as s from marts.fct_fee_totals;\ndrop table marts.fct_fee_totals;\n",
         capture_output=True,
         text=True,
@@ -101,9 +101,9 @@ def test_cli_command_is_read_only_too(published):
             sys.executable,
             "-m",
             "ingestion.cli",
-            "sql",
             "--data-dir",
             str(data),
+            "sql",
             "-c",
             "select count(*) as n from marts.fct_fee_totals",
         ],
@@ -142,7 +142,7 @@ def sealed_case(published, tmp_path):
 def fou_sql(case: dict, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
     fou = str(Path(sys.executable).with_name("fou"))
     return subprocess.run(
-        [fou, "sql", "--data-dir", str(case["data"]), *args], input=stdin or "", capture_output=True, text=True
+        [fou, "--data-dir", str(case["data"]), "sql", *args], input=stdin or "", capture_output=True, text=True
     )
 
 
@@ -184,7 +184,9 @@ def test_a_terminal_gets_harlequin_read_only_and_sealed(tmp_path):
 
 def test_no_published_database_is_one_line(tmp_path):
     fou = str(Path(sys.executable).with_name("fou"))
-    res = subprocess.run([fou, "sql", "--data-dir", str(tmp_path), "-c", "select 1"], capture_output=True, text=True)
+    res = subprocess.run([fou, "--data-dir", str(tmp_path), "sql", "-c", "select 1"], capture_output=True, text=True)
     assert res.returncode == 1
     db = tmp_path / "warehouse" / "fou_nordvast.duckdb"
-    assert res.stderr.strip() == f"fou: no published database at {db}: run the monthly load first (make run)"
+    assert (
+        res.stderr.strip() == f"fou: inget publicerat datalager i {db}: kör först den månatliga laddningen (make run)"
+    )

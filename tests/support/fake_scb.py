@@ -69,8 +69,12 @@ def problem(status: int, title: str, detail: str, headers: dict | None = None) -
 
 
 def too_many_calls(retry_after_s: int = 1) -> Reply:
-    return problem(429, "Too many requests", "You have reach the threshold for request limiting.",
-                   {"Retry-After": str(retry_after_s)})  # fmt: skip
+    return problem(
+        429,
+        "Too many requests",
+        "You have reach the threshold for request limiting.",
+        {"Retry-After": str(retry_after_s)},
+    )
 
 
 class FakeScb:
@@ -116,9 +120,18 @@ class FakeScb:
             self._route("GET", f"/tables/{table}/metadata", self._metadata(table))
             self._route("POST", f"/tables/{table}/data", self._data(table))
         for method in ("GET", "POST"):
-            server.route_prefix(method, "/", self._recorded(lambda call: problem(
-                404, "Not Found", f"Node with id, {call.path.split('/')[2] if call.path.count('/') > 1 else call.path}"
-                " can not be found")))  # fmt: skip
+            server.route_prefix(
+                method,
+                "/",
+                self._recorded(
+                    lambda call: problem(
+                        404,
+                        "Not Found",
+                        f"Node with id, {call.path.split('/')[2] if call.path.count('/') > 1 else call.path}"
+                        " can not be found",
+                    )
+                ),
+            )
 
     def _recorded(self, handler):
         def handle(call: Call) -> Reply:
@@ -136,14 +149,24 @@ class FakeScb:
         def handle(call: Call) -> Reply:
             meta = self.metadata[table]
             periods = list(meta["dimension"]["Tid"]["category"]["index"])
-            return Reply(200, {
-                "language": "sv", "id": table, "label": meta["label"], "description": "",
-                "updated": meta["updated"], "firstPeriod": periods[0], "lastPeriod": periods[-1],
-                "variableNames": [meta["dimension"][d].get("label", d) for d in meta["id"]],
-                "discontinued": self.discontinued.get(table, False), "source": "SCB", "subjectCode": "BE",
-                "timeUnit": TIME_UNIT[table],
-                "links": [{"rel": "self", "hreflang": "sv", "href": f"{self.server.url}/tables/{table}?lang=sv"}],
-            })  # fmt: skip
+            return Reply(
+                200,
+                {
+                    "language": "sv",
+                    "id": table,
+                    "label": meta["label"],
+                    "description": "",
+                    "updated": meta["updated"],
+                    "firstPeriod": periods[0],
+                    "lastPeriod": periods[-1],
+                    "variableNames": [meta["dimension"][d].get("label", d) for d in meta["id"]],
+                    "discontinued": self.discontinued.get(table, False),
+                    "source": "SCB",
+                    "subjectCode": "BE",
+                    "timeUnit": TIME_UNIT[table],
+                    "links": [{"rel": "self", "hreflang": "sv", "href": f"{self.server.url}/tables/{table}?lang=sv"}],
+                },
+            )
 
         return handle
 

@@ -34,9 +34,13 @@ def run_loads(settings, population: bool = True) -> None:
 def mart_checksums(db: Path) -> dict[str, str]:
     """MD5 of every mart's full contents (rows sorted), to compare two loads."""
     with duckdb.connect(str(db), read_only=True) as con:
-        tables = [r[0] for r in con.execute(
-            "select table_name from information_schema.tables where table_schema = 'marts' "
-            "and table_type = 'BASE TABLE' order by 1").fetchall()]  # fmt: skip
+        tables = [
+            r[0]
+            for r in con.execute(
+                "select table_name from information_schema.tables where table_schema = 'marts' "
+                "and table_type = 'BASE TABLE' order by 1"
+            ).fetchall()
+        ]
         return {
             t: con.execute(
                 f"select md5(coalesce(string_agg(r::varchar, chr(10) order by r::varchar), '')) from marts.\"{t}\" r"
