@@ -15,6 +15,16 @@ def settings(tmp_path, monkeypatch):
     return make_settings(monkeypatch, tmp_path / "data")
 
 
+@pytest.fixture
+def inbox_settings(settings, tmp_path, monkeypatch):
+    """Settings with an empty bundled-records folder: only the inbox is taken in."""
+    (tmp_path / "bundled").mkdir()
+    monkeypatch.setenv("FOU_RECORDS_DIR", str(tmp_path / "bundled"))
+    s = type(settings)()
+    s.inbox.mkdir(parents=True)
+    return s
+
+
 @pytest.fixture(scope="module")
 def module_monkeypatch():
     with pytest.MonkeyPatch.context() as mp:

@@ -2,12 +2,12 @@
 
 import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
 import pytest
+
+from tests.support.helpers import fou_run
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
@@ -66,14 +66,7 @@ def test_main_command_runs_the_dag_offline_end_to_end(tmp_path):
         "HTTPS_PROXY": "http://127.0.0.1:9",
         "HTTP_PROXY": "http://127.0.0.1:9",
     }
-    result = subprocess.run(
-        [sys.executable, "-m", "ingestion.cli", "run"],
-        cwd=PROJECT_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    result = fou_run(env)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     published = tmp_path / "data" / "warehouse" / "fou_nordvast.duckdb"
     assert f"Published warehouse (open read-only): {published}" in result.stdout

@@ -9,8 +9,6 @@ import json
 import math
 import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
@@ -22,7 +20,7 @@ from ingestion.scb import extract as scb_extract
 from ingestion.scb import jsonstat
 from tests.support.fake_scb import FakeScb
 from tests.support.fakeserver import Reply
-from tests.support.helpers import make_settings, run_loads
+from tests.support.helpers import fou_run, make_settings, run_loads
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DATA = "/tables/TAB638/data"
@@ -184,14 +182,7 @@ def run_real_dag(good_data_dir, tmp_path, fake_server):
         "FOU_HTTP_RETRIES": "0",
         "AIRFLOW_HOME": str(tmp_path / "airflow"),
     }
-    result = subprocess.run(
-        [sys.executable, "-m", "ingestion.cli", "run"],
-        cwd=PROJECT_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    result = fou_run(env)
     return result.returncode, result.stdout + result.stderr, before, sha(published)
 
 

@@ -10,22 +10,19 @@ import duckdb
 import pytest
 
 from ingestion import pipeline
-from tests.support.helpers import make_settings, mart_checksums, run_loads
+from tests.support.helpers import make_settings, mart_checksums, run_loads, tables_in
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
 
 def raw_counts(db: Path) -> dict[str, int]:
     with duckdb.connect(str(db), read_only=True) as con:
-        tables = [
-            r[0]
-            for r in con.execute(
-                "select table_name from information_schema.tables where table_schema = 'raw' order by 1"
-            ).fetchall()
-        ]
         # kolada_load_runs is the log of runs: one more row per run by design
+        runs_log = "kolada_load_runs"
         return {
-            t: con.execute(f'select count(*) from raw."{t}"').fetchone()[0] for t in tables if t != "kolada_load_runs"
+            t: con.execute(f'select count(*) from raw."{t}"').fetchone()[0]
+            for t in tables_in(con, "raw")
+            if t != runs_log
         }
 
 

@@ -22,12 +22,8 @@ HEADER = ["förfrågan_id", "år", "ursprung", "beslut", "antal", "källa"]
 
 
 @pytest.fixture
-def s(settings, tmp_path, monkeypatch):
-    (tmp_path / "bundled").mkdir()
-    monkeypatch.setenv("FOU_RECORDS_DIR", str(tmp_path / "bundled"))
-    s = Settings()
-    s.inbox.mkdir(parents=True)
-    return s
+def s(inbox_settings):
+    return inbox_settings
 
 
 def workbook(path, rows):

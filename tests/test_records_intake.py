@@ -9,19 +9,14 @@ import pandas as pd
 import pytest
 
 from ingestion.records import intake
-from ingestion.settings import PROJECT_DIR, Settings
+from ingestion.settings import PROJECT_DIR
 
 BUDGET = "år;kategori;budget_tkr;utfall_tkr;källa\n2022;personal;4 060;4 269;VB 2022\n2022;lokaler;188;12;VB 2022\n"
 
 
 @pytest.fixture
-def s(settings, tmp_path, monkeypatch):
-    """Settings with an empty bundled-records folder: only the inbox is taken in."""
-    (tmp_path / "bundled").mkdir()
-    monkeypatch.setenv("FOU_RECORDS_DIR", str(tmp_path / "bundled"))
-    s = Settings()
-    s.inbox.mkdir(parents=True)
-    return s
+def s(inbox_settings):
+    return inbox_settings
 
 
 def query(s, sql, params=()):

@@ -3,9 +3,13 @@ the DAG without Airflow, and a checksum of every mart to compare two loads."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
 
 
 def make_settings(monkeypatch, data_dir, **env):
@@ -34,16 +38,21 @@ def run_loads(settings, population: bool = True) -> None:
 def mart_checksums(db: Path) -> dict[str, str]:
     """MD5 of every mart's full contents (rows sorted), to compare two loads."""
     with duckdb.connect(str(db), read_only=True) as con:
-        tables = [
-            r[0]
-            for r in con.execute(
-                "select table_name from information_schema.tables where table_schema = 'marts' "
-                "and table_type = 'BASE TABLE' order by 1"
-            ).fetchall()
-        ]
         return {
             t: con.execute(
                 f"select md5(coalesce(string_agg(r::varchar, chr(10) order by r::varchar), '')) from marts.\"{t}\" r"
             ).fetchone()[0]
-            for t in tables
+            for t in tables_in(con, "marts")
         }
+
+
+def fou_run(env: dict[str, str], timeout: int = 600) -> subprocess.CompletedProcess:
+    """`fou run` (what `make run` does) in a subprocess of the project, output captured."""
+    cmd = [sys.executable, "-m", "ingestion.cli", "run"]
+    return subprocess.run(cmd, cwd=PROJECT_DIR, env=env, capture_output=True, text=True, timeout=timeout)
+
+
+def tables_in(con: duckdb.DuckDBPyConnection, schema: str) -> list[str]:
+    """The base tables of one schema, by name."""
+    sql = "select table_name from information_schema.tables where table_schema = ? and table_type = 'BASE TABLE'"
+    return sorted(r[0] for r in con.execute(sql, [schema]).fetchall())
