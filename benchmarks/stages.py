@@ -19,8 +19,6 @@ from pathlib import Path
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
-STAGES = ["extract", "land", "load", "dbt_build", "quality_gate", "publish", "report"]
-
 
 def peak_mib() -> float:
     for line in Path("/proc/self/status").read_text().splitlines():
@@ -82,7 +80,7 @@ class WaitTimer:
         CallRateLimiter.wait = timed
 
 
-def main() -> None:
+def parse_args() -> argparse.Namespace:
     ap = argparse.ArgumentParser()
     ap.add_argument("--data-dir", type=Path, required=True)
     ap.add_argument("--no-report", action="store_true", help="skip the PDF report stage")
@@ -104,27 +102,27 @@ def main() -> None:
         help="Kolada from the bundled (generated) values whatever FOU_SOURCE_MODE says: the national "
         "benchmark extracts SCB live from its stand-in and keeps the ÖJ values of the offline load",
     )
-    args = ap.parse_args()
-    os.environ["FOU_DATA_DIR"] = str(args.data_dir.resolve())
-    os.environ.setdefault("FOU_SOURCE_MODE", "snapshot")
+    return ap.parse_args()
 
-    from ingestion import pipeline
-    from ingestion.scb import extract as scb_extract
-    from ingestion.settings import Settings, SourceMode
 
-    if args.scb_snapshot:
-        scb_extract.SNAPSHOT_DIR = args.scb_snapshot
+class Stages:
+    """The DAG's steps one after another, each timed with its peak memory (one JSON line each)."""
 
-    settings = Settings()
-    oj_settings = settings.model_copy(update={"source_mode": SourceMode.snapshot}) if args.kolada_snapshot else settings
-    only = set(filter(None, args.only.split(",")))
-    landed: dict[str, list[str]] = {}
-    timer, waits = LandTimer(), WaitTimer()
-    timer.install()
-    waits.install()
+    def __init__(self, args: argparse.Namespace):
+        from ingestion.settings import Settings, SourceMode
 
-    def stage(name, fn):
-        if only and name not in only:
+        self.args = args
+        self.settings = Settings()
+        snapshot = {"source_mode": SourceMode.snapshot}
+        self.oj_settings = self.settings.model_copy(update=snapshot) if args.kolada_snapshot else self.settings
+        self.only = set(filter(None, args.only.split(",")))
+        self.landed: dict[str, list[str]] = {}
+        self.timer, self.waits = LandTimer(), WaitTimer()
+        self.timer.install()
+        self.waits.install()
+
+    def stage(self, name: str, fn):
+        if self.only and name not in self.only:
             return None
         reset_peak()
         t = time.perf_counter()
@@ -133,55 +131,69 @@ def main() -> None:
         print(json.dumps({"stage": name, "seconds": round(seconds, 3), "peak_mib": round(peak_mib(), 1)}), flush=True)
         return out
 
-    def extract_and_land():
-        landed["scb"] = pipeline.extract_population(settings)
-        landed["oj"] = pipeline.extract_oj(oj_settings)
+    def extract_and_land(self) -> None:
+        """One call does both: the landing time is measured inside it and reported apart."""
+        from ingestion import pipeline
 
-    if not only or {"extract", "land"} & only:
+        if self.only and not {"extract", "land"} & self.only:
+            return
         reset_peak()
         t = time.perf_counter()
-        extract_and_land()
+        self.landed["scb"] = pipeline.extract_population(self.settings)
+        self.landed["oj"] = pipeline.extract_oj(self.oj_settings)
         total = time.perf_counter() - t
         peak = round(peak_mib(), 1)
-        extract = {"stage": "extract", "seconds": round(total - timer.seconds, 3), "peak_mib": peak}
-        print(json.dumps({**extract, "rate_limit_wait_s": round(waits.seconds, 3)}))
-        print(
-            json.dumps(
-                {
-                    "stage": "land",
-                    "seconds": round(timer.seconds, 3),
-                    "peak_mib": peak,
-                    "note": "peak shared with extract (one call)",
-                }
-            ),
-            flush=True,
-        )
+        extract = {"stage": "extract", "seconds": round(total - self.timer.seconds, 3), "peak_mib": peak}
+        print(json.dumps({**extract, "rate_limit_wait_s": round(self.waits.seconds, 3)}))
+        note = "peak shared with extract (one call)"
+        land = {"stage": "land", "seconds": round(self.timer.seconds, 3), "peak_mib": peak, "note": note}
+        print(json.dumps(land), flush=True)
 
-    def load():
-        pipeline.load_population(settings, landed.get("scb") or pipeline.extract_population(settings))
-        pipeline.load_records(settings)
-        pipeline.load_oj(settings, landed.get("oj") or pipeline.extract_oj(oj_settings))
+    def load(self) -> None:
+        from ingestion import pipeline
 
-    stage("load", load)
-    stage("dbt_build", lambda: pipeline.dbt_build(settings))
+        pipeline.load_population(self.settings, self.landed.get("scb") or pipeline.extract_population(self.settings))
+        pipeline.load_records(self.settings)
+        pipeline.load_oj(self.settings, self.landed.get("oj") or pipeline.extract_oj(self.oj_settings))
 
-    def gate():
+    def gate(self):
+        from ingestion import pipeline
+
         try:
-            return pipeline.quality_gate(settings)
+            return pipeline.quality_gate(self.settings)
         except Exception as exc:  # noqa: BLE001 - only with --gate-may-fail
-            if not args.gate_may_fail:
+            if not self.args.gate_may_fail:
                 raise
             print(json.dumps({"gate_failed": str(exc).splitlines()[:4]}), flush=True)
 
-    stage("quality_gate", gate)
-    if args.gate_may_fail:  # the DAG would stop here; a benchmark copy is published for the query timings
-        from ingestion import warehouse
+    def publish(self):
+        from ingestion import pipeline, warehouse
 
-        stage("publish", lambda: warehouse.publish(settings))
-    else:
-        stage("publish", lambda: pipeline.publish(settings))
-    if not args.no_report:
-        stage("report", lambda: pipeline.build_report(settings))
+        if self.args.gate_may_fail:  # the DAG would stop at the gate; a copy is published for the query timings
+            return warehouse.publish(self.settings)
+        return pipeline.publish(self.settings)
+
+    def run(self) -> None:
+        from ingestion import pipeline
+
+        self.extract_and_land()
+        self.stage("load", self.load)
+        self.stage("dbt_build", lambda: pipeline.dbt_build(self.settings))
+        self.stage("quality_gate", self.gate)
+        self.stage("publish", self.publish)
+        if not self.args.no_report:
+            self.stage("report", lambda: pipeline.build_report(self.settings))
+
+
+def main() -> None:
+    args = parse_args()
+    os.environ["FOU_DATA_DIR"] = str(args.data_dir.resolve())
+    os.environ.setdefault("FOU_SOURCE_MODE", "snapshot")
+    if args.scb_snapshot:
+        from ingestion.scb import extract as scb_extract
+
+        scb_extract.SNAPSHOT_DIR = args.scb_snapshot
+    Stages(args).run()
 
 
 if __name__ == "__main__":

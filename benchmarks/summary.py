@@ -4,108 +4,135 @@ from __future__ import annotations
 
 
 def markdown(r: dict) -> str:
-    m = r["machine"]
-    L = [
+    """The write-up of one benchmark run: a section for each part that was run, in this order."""
+    L = machine_lines(r["machine"])
+    for key, lines in SECTIONS:
+        if key in r:
+            L += lines(r)
+    return "\n".join(L)
+
+
+def machine_lines(m: dict) -> list[str]:
+    return [
         f"Machine: {m['cores']} cores, {m['memory_gib']} GiB, Python {m['python']}; load average at start "
         f"{m['load_average_at_start']}, at end {m.get('load_average_at_end')}; CPU probe (20 M Python additions) "
         f"{m.get('cpu_probe_s_at_start')} s at start, {m.get('cpu_probe_s_at_end')} s at end; {m['when']}.",
         "",
     ]
-    if "stages" in r:
-        L += [
-            "### Offline monthly load, stage by stage (8 municipalities, bundled snapshot, new data dir)",
-            "",
-            "| stage | wall s | peak RSS MiB |",
-            "|---|---:|---:|",
-        ]
-        L += [f"| {s} | {v['seconds']} | {v['peak_mib']} |" for s, v in r["stages"]["stages"].items()]
-        L += ["", f"Process wall including interpreter start-up: {r['stages']['process_wall_s_incl_startup']} s.", ""]
-    if "dbt" in r:
-        d = r["dbt"]
-        L += [
-            f"**Plain `dbt build` (CLI, the floor)**: {d['seconds']} s, {d['peak_mib']} MiB "
-            f"(first run with a full parse: {d['first_with_full_parse_s']} s).",
-            "",
-        ]
-    if "dag" in r:
-        d = r["dag"]
-        L += [
-            "### Whole DAG (dag.test, as `python -m ingestion.cli run`)",
-            "",
-            f"**{d['seconds']} s** for the run; Airflow's start-up before it {d['airflow_startup_s']} s "
-            f"(DagBag {d['dagbag_s']} s, in-process execution API {d['execution_api_s']} s): "
-            f"{d['seconds_with_airflow_startup']} s in all (interpreter start-up and the one-off `airflow db migrate` "
-            f"not counted). Peak RSS {d['peak_mib']} MiB; sum of task durations {d['sum_of_tasks_s']} s.",
-            "",
-            "| task | s |",
-            "|---|---:|",
-        ]
-        L += [f"| {t} | {s} |" for t, s in d["tasks"].items()]
-        L.append("")
-        if "stages" in r and "dbt" in r:
-            L += overhead_lines(r)
-    if "incremental" in r:
-        i = r["incremental"]
-        skipped = sorted(t for t, st in i.get("unchanged_task_states", {}).items() if "skipped" in st)
-        L += [
-            "### Incremental reload (the DAG again in the same data dir)",
-            "",
-            f"- nothing changed: {i['unchanged_seconds']} s = {i['unchanged_over_full']:.0%} of the full load "
-            f"(runs without Airflow's start-up; skipped by Airflow: {', '.join(skipped) or 'none'})",
-            f"- one record file changed: {i['one_record_file_changed_seconds']} s; dbt rebuilt "
-            f"{i['rebuilt_dbt_nodes']} nodes, models: {', '.join(i['rebuilt_models'])}",
-            "",
-        ]
-    if "scheduler" in r:
-        c = r["scheduler"]
-        L += [
-            "### Under a running scheduler (`airflow standalone`, LocalExecutor, SQLite)",
-            "",
-            f"Services up in {c['startup_s']} s (paid once, not per run). Full load in a new data dir "
-            f"(one run): {c['full_run_s']} s from the run's start to its end; nothing changed (median of {c['runs']}): "
-            f"{c['unchanged_run_s']} s = {c['unchanged_over_full']:.0%}. Each task runs in a process of its own.",
-            "",
-            "| task | full s | unchanged s |",
-            "|---|---:|---:|",
-        ]
-        L += [f"| {t} | {v} | {c['unchanged_tasks'].get(t)} |" for t, v in c["full_tasks"].items()]
-        L.append("")
-    if "national" in r:
-        L += national_lines(r["national"])
-    if "requests" in r:
-        s, k = r["requests"]["scb"], r["requests"]["kolada"]
-        L += [
-            "### HTTP calls of a live monthly load",
-            "",
-            "| source | calls | data calls | floor | naive | max in 10 s (limit) |",
-            "|---|---:|---:|---:|---:|---:|",
-            f"| SCB (8 municipalities) | {s['calls_total']} | {s['data_calls']} | {s['floor_data_calls']} | "
-            f"{s['naive_data_calls']} | {s['max_calls_in_10s']} ({s['limit_calls_in_10s']}) |",
-            f"| Kolada | {k['calls_total']} | {k['data_calls']} | {k['floor_data_calls']} | "
-            f"{k['naive_data_calls']} (per municipality and year: {k['naive_per_municipality_year']}) | "
-            f"{k['max_calls_in_10s']} |",
-        ]
-        if "scb_national_290" in r["requests"]:
-            n = r["requests"]["scb_national_290"]
-            L.append(
-                f"| SCB (290, computed) | {n['calls_total']} | {n['calls_total'] - 3} | "
-                f"{sum(t['floor'] for t in n['tables'].values())} | {n['naive_data_calls']} | ≤ 30 (limiter; "
-                f"≥ {n['minimum_seconds_at_30_per_10s']} s) |"
-            )
-        L.append("")
-    if "queries" in r:
-        L += [
-            "### Analyst queries on the national published database",
-            "",
-            "| doc | query | rows | median ms | p95 ms |",
-            "|---|---|---:|---:|---:|",
-        ]
-        L += [
-            f"| {q['doc']} | `{q['query']}` | {q['rows']} | {q['median_ms']} | {q['p95_ms']} |"
-            for q in r["queries"]["queries"]
-        ]
-        L.append("")
-    return "\n".join(L)
+
+
+def stage_lines(r: dict) -> list[str]:
+    L = [
+        "### Offline monthly load, stage by stage (8 municipalities, bundled snapshot, new data dir)",
+        "",
+        "| stage | wall s | peak RSS MiB |",
+        "|---|---:|---:|",
+    ]
+    L += [f"| {s} | {v['seconds']} | {v['peak_mib']} |" for s, v in r["stages"]["stages"].items()]
+    L += ["", f"Process wall including interpreter start-up: {r['stages']['process_wall_s_incl_startup']} s.", ""]
+    return L
+
+
+def dbt_lines(r: dict) -> list[str]:
+    d = r["dbt"]
+    L = [
+        f"**Plain `dbt build` (CLI, the floor)**: {d['seconds']} s, {d['peak_mib']} MiB "
+        f"(first run with a full parse: {d['first_with_full_parse_s']} s).",
+        "",
+    ]
+    return L
+
+
+def dag_lines(r: dict) -> list[str]:
+    d = r["dag"]
+    L = [
+        "### Whole DAG (dag.test, as `python -m ingestion.cli run`)",
+        "",
+        f"**{d['seconds']} s** for the run; Airflow's start-up before it {d['airflow_startup_s']} s "
+        f"(DagBag {d['dagbag_s']} s, in-process execution API {d['execution_api_s']} s): "
+        f"{d['seconds_with_airflow_startup']} s in all (interpreter start-up and the one-off `airflow db migrate` "
+        f"not counted). Peak RSS {d['peak_mib']} MiB; sum of task durations {d['sum_of_tasks_s']} s.",
+        "",
+        "| task | s |",
+        "|---|---:|",
+    ]
+    L += [f"| {t} | {s} |" for t, s in d["tasks"].items()]
+    L.append("")
+    if "stages" in r and "dbt" in r:
+        L += overhead_lines(r)
+    return L
+
+
+def incremental_lines(r: dict) -> list[str]:
+    i = r["incremental"]
+    skipped = sorted(t for t, st in i.get("unchanged_task_states", {}).items() if "skipped" in st)
+    L = [
+        "### Incremental reload (the DAG again in the same data dir)",
+        "",
+        f"- nothing changed: {i['unchanged_seconds']} s = {i['unchanged_over_full']:.0%} of the full load "
+        f"(runs without Airflow's start-up; skipped by Airflow: {', '.join(skipped) or 'none'})",
+        f"- one record file changed: {i['one_record_file_changed_seconds']} s; dbt rebuilt "
+        f"{i['rebuilt_dbt_nodes']} nodes, models: {', '.join(i['rebuilt_models'])}",
+        "",
+    ]
+    return L
+
+
+def scheduler_lines(r: dict) -> list[str]:
+    c = r["scheduler"]
+    L = [
+        "### Under a running scheduler (`airflow standalone`, LocalExecutor, SQLite)",
+        "",
+        f"Services up in {c['startup_s']} s (paid once, not per run). Full load in a new data dir "
+        f"(one run): {c['full_run_s']} s from the run's start to its end; nothing changed (median of {c['runs']}): "
+        f"{c['unchanged_run_s']} s = {c['unchanged_over_full']:.0%}. Each task runs in a process of its own.",
+        "",
+        "| task | full s | unchanged s |",
+        "|---|---:|---:|",
+    ]
+    L += [f"| {t} | {v} | {c['unchanged_tasks'].get(t)} |" for t, v in c["full_tasks"].items()]
+    L.append("")
+    return L
+
+
+def request_lines(r: dict) -> list[str]:
+    L: list[str] = []
+    s, k = r["requests"]["scb"], r["requests"]["kolada"]
+    L += [
+        "### HTTP calls of a live monthly load",
+        "",
+        "| source | calls | data calls | floor | naive | max in 10 s (limit) |",
+        "|---|---:|---:|---:|---:|---:|",
+        f"| SCB (8 municipalities) | {s['calls_total']} | {s['data_calls']} | {s['floor_data_calls']} | "
+        f"{s['naive_data_calls']} | {s['max_calls_in_10s']} ({s['limit_calls_in_10s']}) |",
+        f"| Kolada | {k['calls_total']} | {k['data_calls']} | {k['floor_data_calls']} | "
+        f"{k['naive_data_calls']} (per municipality and year: {k['naive_per_municipality_year']}) | "
+        f"{k['max_calls_in_10s']} |",
+    ]
+    if "scb_national_290" in r["requests"]:
+        n = r["requests"]["scb_national_290"]
+        L.append(
+            f"| SCB (290, computed) | {n['calls_total']} | {n['calls_total'] - 3} | "
+            f"{sum(t['floor'] for t in n['tables'].values())} | {n['naive_data_calls']} | ≤ 30 (limiter; "
+            f"≥ {n['minimum_seconds_at_30_per_10s']} s) |"
+        )
+    L.append("")
+    return L
+
+
+def query_lines(r: dict) -> list[str]:
+    L = [
+        "### Analyst queries on the national published database",
+        "",
+        "| doc | query | rows | median ms | p95 ms |",
+        "|---|---|---:|---:|---:|",
+    ]
+    L += [
+        f"| {q['doc']} | `{q['query']}` | {q['rows']} | {q['median_ms']} | {q['p95_ms']} |"
+        for q in r["queries"]["queries"]
+    ]
+    L.append("")
+    return L
 
 
 def overhead_lines(r: dict) -> list[str]:
@@ -182,3 +209,15 @@ def national_lines(nat: dict) -> list[str]:
         L += [f"- {n}: {' / '.join(f)}" for n, f in failed.items()]
     L.append("")
     return L
+
+
+SECTIONS = [
+    ("stages", stage_lines),
+    ("dbt", dbt_lines),
+    ("dag", dag_lines),
+    ("incremental", incremental_lines),
+    ("scheduler", scheduler_lines),
+    ("national", lambda r: national_lines(r["national"])),
+    ("requests", request_lines),
+    ("queries", query_lines),
+]
