@@ -29,7 +29,10 @@ def points(m: Marts, meeting: date) -> dict:
         "select point_type, heading, body from marts.fct_meeting_points where meeting_date = ? order by position",
         [meeting],
     )
-    pick = lambda kind: [dict(heading=r["heading"], body=r["body"]) for r in rows if r["point_type"] == kind]  # noqa: E731
+
+    def pick(kind: str) -> list[dict]:
+        return [dict(heading=r["heading"], body=r["body"]) for r in rows if r["point_type"] == kind]
+
     return dict(messages=pick("kärnbudskap"), decisions=pick("beslutspunkt"))
 
 
