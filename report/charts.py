@@ -172,7 +172,7 @@ def trend_lines(block, width: float = 3.7, height: float = 2.7) -> str:
 
 
 def _end_labels(ax, ends: list, last_year: int) -> None:
-    """Names at the right end of the lines, pushed apart to at least 6 % of the y-range."""
+    """Names at the right end of the lines, pushed apart to at least 6.5 % of the y-range."""
     if not ends:
         return
     lo, hi = ax.get_ylim()

@@ -54,7 +54,9 @@ class Text:
 
 @dataclass
 class Trend:
-    """One ÖJ indicator over the years: the eight in quartile colours, labelled; print only."""
+    """One ÖJ indicator over the years: the eight in quartile colours, labelled, and the references;
+    a native chart on the slide (up to three a slide), a chart with its table (print only) in the
+    HTML/PDF."""
 
     years: list[int]
     members: dict[str, tuple[list, int | None]]  # name → (values, quartile of the last year)

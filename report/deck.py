@@ -188,7 +188,7 @@ class Deck:
 
 def _table_height(b: Table, rows, width, row_h):
     """What the table will take: a row grows by a line for each wrap of its longest cell
-    (about 2 characters per cm at 12 pt), so what follows is placed below, not over it."""
+    (about 2.3 characters per cm at 12 pt), so what follows is placed below, not over it."""
     cols = len(b.header)
     first = Cm(b.first_col_cm) if b.first_col_cm else Emu(int(width / cols))
     other = Emu(int((width - first) / max(cols - 1, 1)))

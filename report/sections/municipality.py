@@ -14,7 +14,6 @@ NEEDS = (
     "marts.fct_follow_up_by_municipality",
     "marts.fct_oj_results",
 )
-QUARTILE_WORDS = {1: "bästa fjärdedelen", 2: "näst bästa", 3: "näst sämsta", 4: "sämsta fjärdedelen"}
 
 
 def sheets(m: Marts, year: int, meeting_year: int) -> list[dict]:
