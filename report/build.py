@@ -61,7 +61,7 @@ def gather(con: duckdb.DuckDBPyConnection, year: int, on: date | None = None) ->
     )
     activity = ("work", "requests_m", "staffing_m", "budget_m", "communication_m", "events_m")
     # a region without records of its own (region.records_dir empty) still has its ÖJ standing
-    c["no_records"] = not any(c[k] for k in activity) and not (c["fees"].available and c["fees"].data.get("has_fee"))
+    c["no_records"] = not any(c[k] for k in activity) and not c["fees"].available
     if c["no_records"] and not c["oj"].available:
         raise MeetingError(
             f"rapport: det publicerade datalagret har inga uppgifter för verksamhetsår {year} eller tidigare "

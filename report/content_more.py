@@ -16,31 +16,16 @@ def in_unit(value, k: dict) -> str:
 
 
 def fees(c) -> Page | None:
-    f = c["fees"].data if c["fees"].available else None
-    if not f or not f.get("has_fee"):
+    """The fee table of report/sections/fees.py fee_table, as `fou fees` prints it too."""
+    if not c["fees"].available:
         return None
-    rows = [
-        [
-            r["municipality_name"],
-            fmt.number(r["basis_population"]),
-            fmt.pct(r["population_share_pct"]),
-            fmt.pct(r["population_growth_pct"]),
-            fmt.number(r["rate_per_inhabitant"], 2),
-            fmt.number(r["fee_kr"]),
-        ]
-        for r in f["rows"]
-    ]
-    t = f["total"]
-    rows.append(
-        ["Summa", fmt.number(t["population"]), fmt.pct(t["share"]), fmt.pct(t["growth"]), "", fmt.number(t["fee"])]
-    )
-    header = ["Kommun", "Folkmängd", "Andel", "Förändring", "Kr/inv.", "Avgift (kr)"]
+    t = c["fees"].data["table"]
     return Page(
         "avgifter",
-        f"Intäkter från delägare {c['fee_year']}",
-        f"Folkmängd {f['basis_date']} (SCB), andel och förändring avrundade från exakt kvot",
+        t.title,
+        f"Folkmängd {t.basis_date} (SCB), andel och förändring avrundade från exakt kvot",
         "Avgifter",
-        blocks=[Table(header, rows, "fees", size=13)],
+        blocks=[Table(t.header, [*t.rows, t.total], "fees", size=13)],
     )
 
 

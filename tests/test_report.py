@@ -66,6 +66,22 @@ def test_fee_table_2019_matches_the_mart_and_the_2019_plan(published):
     )
 
 
+def test_fou_fees_prints_the_fee_page_s_own_table(published):
+    """report.sections.fees.fee_table is the one fee table: the page shows it cell for cell;
+    without a year it is the newest invoiced one; a year without a fee is an error."""
+    from report.sections.fees import NoFee, fee_table
+
+    t = fee_table(published["con"])
+    assert (t.year, t.title, str(t.basis_date)) == (2019, "Intäkter från delägare 2019", "2017-12-31")
+    header, *rows = published["t"].tables["fees"]
+    assert [h.replace("\u00ad", "") for h in header] == t.header  # the HTML's soft hyphens aside
+    assert [*t.rows, t.total] == rows
+    assert [r[0] for r in t.rows] == MEMBERS and t.total[0] == "Summa"
+    assert fee_table(published["con"], 2018).rows[0][-1] == "243\u00a0913"  # SCB's 27 406 × 8,90
+    with pytest.raises(NoFee, match="no fee decided for 2030; fee years: 2018, 2019, 2022"):
+        fee_table(published["con"], 2030)
+
+
 def test_numbers_are_in_swedish_format(published):
     rows = by_first_column(published["t"].tables["fees"])
     assert rows["Järfälla"][0] == "76\u00a0453"  # space (no-break) as thousands separator
