@@ -138,6 +138,23 @@ def test_a_budget_without_outcome_says_so_never_zero(published):
     assert list(chart.series) == ["Budget"]  # no outcome series of zeros
 
 
+def test_goal_order_from_dim_goal_else_the_data_s():
+    """The report's goal order is marts.dim_goal's; a published file from before it gives the
+    goals of the activity mart in its order."""
+    from report.base import Marts
+    from report.sections.meeting import goal_order
+
+    con = duckdb.connect()
+    con.execute("create schema marts")
+    con.execute(
+        "create table marts.fct_follow_up_by_goal as select * from "
+        "(values ('sprida kunskap'), (null), ('främja samverkan'), ('sprida kunskap')) t(goal)"
+    )
+    assert goal_order(Marts(con)) == ["sprida kunskap", "främja samverkan"]
+    con.execute("create table marts.dim_goal as select * from (values ('b', 2), ('a', 1)) t(goal, position)")
+    assert goal_order(Marts(con)) == ["a", "b"]
+
+
 def test_work_per_goal_matches_the_mart(published):
     rows = published["t"].tables["work-per-goal"]
     con = published["con"]

@@ -13,7 +13,6 @@ from datetime import date
 from report.base import Marts, swedish_key
 
 UNKNOWN = "uppgift saknas"
-GOALS = ["producera kunskap", "stödja utveckling", "sprida kunskap", "främja samverkan"]
 DECISIONS = [("n_yes", "Ja"), ("n_no", "Nej"), ("n_pending", "Vilande / under hantering")]
 
 
@@ -124,6 +123,19 @@ def events(m: Marts, year: int) -> dict | None:
     return dict(year=shown, per_year=per_year, rated=rated)
 
 
+def goal_order(m: Marts) -> list[str]:
+    """The result goals in the plans' order (marts.dim_goal); in a published file from before
+    that mart, the goals the activity mart has, in its order."""
+    if m.has("marts.dim_goal"):
+        return [r["goal"] for r in m.rows("select goal from marts.dim_goal order by position")]
+    return [
+        r["goal"]
+        for r in m.rows(
+            "select goal from marts.fct_follow_up_by_goal where goal is not null group by goal order by min(rowid)"
+        )
+    ]
+
+
 def work_per_goal(m: Marts, year: int) -> dict | None:
     """Assignments and activities of the newest year with either, per goal and area."""
     shown = _newest(m, "marts.fct_follow_up_by_goal", year)
@@ -134,7 +146,7 @@ def work_per_goal(m: Marts, year: int) -> dict | None:
         [shown],
     )
     goals = []
-    for g in GOALS:
+    for g in goal_order(m):
         mine = [r for r in rows if r["goal"] == g]
         areas = sorted({r["area"] for r in mine if r["n"]}, key=swedish_key)
         goals.append(
