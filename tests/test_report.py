@@ -266,9 +266,10 @@ def test_fou_report_year_1990_is_one_line_and_exit_1(published, tmp_path):
     import sys
 
     s = published["settings"]
-    r = subprocess.run([sys.executable, "-m", "ingestion.cli", "report", "--year", "1990", "--no-pdf",
-                        "--data-dir", str(s.data_dir), "--out-dir", str(tmp_path)],
-                       capture_output=True, text=True, cwd=PROJECT_DIR, timeout=300)  # fmt: skip
+    args = ["report", "--year", "1990", "--no-pdf", "--data-dir", str(s.data_dir), "--out-dir", str(tmp_path)]
+    r = subprocess.run(
+        [sys.executable, "-m", "ingestion.cli", *args], capture_output=True, text=True, cwd=PROJECT_DIR, timeout=300
+    )
     assert r.returncode == 1
     assert r.stderr.strip().count("\n") == 0 and "1990" in r.stderr, r.stderr[-500:]
 
