@@ -20,8 +20,8 @@ class NoFee(LookupError):
 
     def __init__(self, year: int | None, fee_years: list[int]):
         self.year, self.fee_years = year, fee_years
-        asked = f"for {year}" if year is not None else "invoiced"
-        super().__init__(f"no fee decided {asked}; fee years: {', '.join(map(str, fee_years)) or 'none'}")
+        what = f"no fee decided for {year}" if year is not None else "no invoiced fee"
+        super().__init__(f"{what}; fee years: {', '.join(map(str, fee_years)) or 'none'}")
 
 
 @dataclass
