@@ -16,6 +16,7 @@ from pathlib import Path
 import duckdb
 
 from ingestion.errors import NoPublishedDatabase
+from ingestion.records.vocabulary import GOALS
 from ingestion.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -47,7 +48,8 @@ def now() -> datetime:
 
 
 def load_config(settings: Settings) -> None:
-    """Region membership and the population series' tables, from configuration, as tables."""
+    """Region membership and the population series' tables, from configuration, and the result
+    goals in their order (the intake's allowed words, ingestion/records/vocabulary.py), as tables."""
     import pandas as pd  # here, not at the top: the SQL shell imports this module and needs no pandas
 
     region = settings.region.region
@@ -57,12 +59,16 @@ def load_config(settings: Settings) -> None:
     )
     tables = pd.DataFrame([t.model_dump() for t in settings.region.population.tables])  # noqa: F841
     tables = tables.rename(columns={"table": "table_id", "contents": "contents_code"})
+    goals = pd.DataFrame(  # noqa: F841 (read by name in the SQL below)
+        [(goal, position) for position, goal in enumerate(GOALS, start=1)], columns=["goal", "position"]
+    )
     with connect(settings.work_db) as con:
         con.execute("create or replace table raw.region_members as select * from members")
         con.execute(
             "create or replace table raw.population_tables as select table_id, contents_code, "
             "first_year::int as first_year, last_year::int as last_year from tables"
         )
+        con.execute("create or replace table raw.result_goals as select goal, position::int as position from goals")
 
 
 def publish(settings: Settings, lost_slices: list[dict] | None = None) -> Path:

@@ -1,5 +1,5 @@
 """What every report section shares: read-only access to the published marts, the Section a
-template renders, Swedish sorting, and the fallback to the newest year with data."""
+page is made from, the region the report is for, Swedish sorting, and the quartile colours."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ def swedish_key(name: str) -> str:
 
 @dataclass
 class Section:
-    """What a template section needs: its data, or why there is none."""
+    """What the pages need from a section: its data, or (available False) why there is none."""
 
     available: bool = True
     missing: str = ""
@@ -93,30 +93,3 @@ def not_yet(*marts: str) -> Section:
         f"Marten {names} finns inte i den publicerade databasen ännu; avsnittet fylls i "
         f"när den har byggts och publicerats.",
     )
-
-
-def year_with_data(m: Marts, table: str, year: int, where: str = "true") -> tuple[int | None, str]:
-    """The report year if the table has rows for it, else the latest earlier year, with a note."""
-    found = m.one(f"select max(year) from {table} where year <= ? and ({where})", [year])
-    if found is None:
-        return None, f"{table} har inga uppgifter för {year} eller tidigare år."
-    if found != year:
-        return (
-            found,
-            f"Det finns inga uppgifter för {year} i {table}; avsnittet visar {found}, det senaste året med uppgifter.",
-        )
-    return found, ""
-
-
-def guarded(fn):
-    """A section that fails (e.g. a mart changed shape) is reported in the report, not raised:
-    the other sections, and the data already published, stay usable."""
-
-    def wrapper(m: Marts, year: int) -> Section:
-        try:
-            return fn(m, year)
-        except Exception as exc:  # noqa: BLE001 - shown in the report and logged by the caller
-            return Section(False, f"Avsnittet kunde inte byggas: {type(exc).__name__}: {exc}")
-
-    wrapper.__name__ = fn.__name__
-    return wrapper

@@ -19,7 +19,7 @@ import duckdb
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from report import MeetingError, covered_year, meeting_for, rendering
-from report.base import GENERATED_NOTICE, QUARTILE_FILL, Marts, region
+from report.base import GENERATED_NOTICE, Marts, region
 from report.sections import fees, meeting, municipality, oj, provenance
 
 log = logging.getLogger(__name__)
@@ -58,11 +58,10 @@ def gather(con: duckdb.DuckDBPyConnection, year: int, on: date | None = None) ->
         oj=oj.oj_section(m, year),
         quality=provenance.provenance_section(m),
         generated_notice=GENERATED_NOTICE,
-        quartile_fill=QUARTILE_FILL,
     )
     activity = ("work", "requests_m", "staffing_m", "budget_m", "communication_m", "events_m")
     # a region without records of its own (region.records_dir empty) still has its ÖJ standing
-    c["no_records"] = not any(c[k] for k in activity) and not (c["fees"].available and c["fees"].data.get("has_fee"))
+    c["no_records"] = not any(c[k] for k in activity) and not c["fees"].available
     if c["no_records"] and not c["oj"].available:
         raise MeetingError(
             f"rapport: det publicerade datalagret har inga uppgifter för verksamhetsår {year} eller tidigare "

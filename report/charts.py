@@ -108,8 +108,15 @@ def grouped_bars(
         bars = ax.bar(xs, [v or 0 for v in values], bar_w, label=name, color=colours[i % len(colours)])
         for bar, v in zip(bars, values):
             if v is None:  # unknown is not zero: no bar, and the gap says so
-                ax.text(bar.get_x() + bar.get_width() / 2, 0, "uppgift\nsaknas", ha="center", va="bottom",
-                        fontsize=6, color=GREY)  # fmt: skip
+                ax.text(
+                    bar.get_x() + bar.get_width() / 2,
+                    0,
+                    "uppgift\nsaknas",
+                    ha="center",
+                    va="bottom",
+                    fontsize=6,
+                    color=GREY,
+                )
             else:
                 ax.text(
                     bar.get_x() + bar.get_width() / 2,
@@ -165,7 +172,7 @@ def trend_lines(block, width: float = 3.7, height: float = 2.7) -> str:
 
 
 def _end_labels(ax, ends: list, last_year: int) -> None:
-    """Names at the right end of the lines, pushed apart to at least 6 % of the y-range."""
+    """Names at the right end of the lines, pushed apart to at least 6.5 % of the y-range."""
     if not ends:
         return
     lo, hi = ax.get_ylim()
@@ -199,6 +206,7 @@ def bars(block, width: float) -> str:
     labels = [_wrap(c, min(11, fit), whole_words=True) for c in block.categories]
     if block.horizontal:
         values = next(iter(block.series.values()))
-        return horizontal_bars([_wrap(c, 28) for c in block.categories], values, block.title,
-                               lambda v: fmt.number(v), width=width)  # fmt: skip
+        return horizontal_bars(
+            [_wrap(c, 28) for c in block.categories], values, block.title, lambda v: fmt.number(v), width=width
+        )
     return grouped_bars(labels, block.series, block.title, width=width, height=min(2.9, width * 0.62))

@@ -54,7 +54,9 @@ class Text:
 
 @dataclass
 class Trend:
-    """One ÖJ indicator over the years: the eight in quartile colours, labelled; print only."""
+    """One ÖJ indicator over the years: the eight in quartile colours, labelled, and the references;
+    a native chart on the slide (up to three a slide), a chart with its table (print only) in the
+    HTML/PDF."""
 
     years: list[int]
     members: dict[str, tuple[list, int | None]]  # name → (values, quartile of the last year)
@@ -93,13 +95,26 @@ def unknown_or(value, f=fmt.number, word: str = UNKNOWN) -> str:
 
 
 def quartile_fill(q) -> str | None:
-    return {1: QUARTILE_FILL["green"], 2: QUARTILE_FILL["yellow"], 3: QUARTILE_FILL["yellow"],
-            4: QUARTILE_FILL["red"]}.get(q)  # fmt: skip
+    return {
+        1: QUARTILE_FILL["green"],
+        2: QUARTILE_FILL["yellow"],
+        3: QUARTILE_FILL["yellow"],
+        4: QUARTILE_FILL["red"],
+    }.get(q)
 
 
-AGENDA = ["Kärnbudskap och beslutspunkter", "Verksamhetsberättelse", "Förfrågningar", "Bemanning",
-          "Budget och utfall", "Kommunikation och evenemang", "Avgifter", "Öppna jämförelser", "Kommunblad",
-          "Om underlaget"]  # fmt: skip
+AGENDA = [
+    "Kärnbudskap och beslutspunkter",
+    "Verksamhetsberättelse",
+    "Förfrågningar",
+    "Bemanning",
+    "Budget och utfall",
+    "Kommunikation och evenemang",
+    "Avgifter",
+    "Öppna jämförelser",
+    "Kommunblad",
+    "Om underlaget",
+]
 
 
 def members_line(names: list[str]) -> str:
@@ -109,10 +124,15 @@ def members_line(names: list[str]) -> str:
 def title(c) -> Page:
     heading = f"Styrgruppsmöte {long_date(c['meeting'])}" if c["is_meeting"] else f"Styrgruppsunderlag {c['year']}"
     agenda = [a + (f" {c['year']}" if a == "Verksamhetsberättelse" else "") for a in AGENDA]
-    return Page("titel", heading, f"Verksamhetsår {c['year']}", blocks=[
-        Text([f"• {a}" for a in agenda], "left", 18, 12, only="deck"),  # the HTML/PDF have their contents
-        Text([c["region"].name, members_line(c["region"].members)], "right", 16, 4),
-    ])  # fmt: skip
+    return Page(
+        "titel",
+        heading,
+        f"Verksamhetsår {c['year']}",
+        blocks=[
+            Text([f"• {a}" for a in agenda], "left", 18, 12, only="deck"),  # the HTML/PDF have their contents
+            Text([c["region"].name, members_line(c["region"].members)], "right", 16, 4),
+        ],
+    )
 
 
 def key_messages(c) -> Page:
@@ -120,16 +140,29 @@ def key_messages(c) -> Page:
     rows = [[m["heading"], m["body"] or ""] for m in p["messages"]] or [["Inga kärnbudskap ifyllda för mötet", ""]]
     blocks: list = [Table(["Område", "Kärnbudskap"], rows, "key-messages", size=14, first_col_cm=7)]
     if c["no_records"]:
-        blocks.append(Text([f"{c['region'].name} har inga egna verksamhetsuppgifter i datalagret för {c['year']}: "
-                            "avgifter, uppdrag, aktiviteter, förfrågningar, bemanning, budget, kommunikation och "
-                            "evenemang saknas därför; underlaget visar Öppna jämförelser."], size=15))  # fmt: skip
+        blocks.append(
+            Text(
+                [
+                    f"{c['region'].name} har inga egna verksamhetsuppgifter i datalagret för {c['year']}: "
+                    "avgifter, uppdrag, aktiviteter, förfrågningar, bemanning, budget, kommunikation och "
+                    "evenemang saknas därför; underlaget visar Öppna jämförelser."
+                ],
+                size=15,
+            )
+        )
     if p["decisions"]:
         lines = ["Nya förfrågningar att ta ställning till:"] + [
             f"• {x['heading']}: {x['body'] or ''}".rstrip(": ") for x in p["decisions"]
         ]
         blocks.append(Text(lines, size=15))
-    return Page("karnbudskap", "Styrgruppsammanfattning – Kärnbudskap", f"Möte {c['meeting'].isoformat()}",
-                "Kärnbudskap och beslutspunkter", blocks=blocks, sheet=True)  # fmt: skip
+    return Page(
+        "karnbudskap",
+        "Styrgruppsammanfattning – Kärnbudskap",
+        f"Möte {c['meeting'].isoformat()}",
+        "Kärnbudskap och beslutspunkter",
+        blocks=blocks,
+        sheet=True,
+    )
 
 
 def work(c) -> Page | None:
@@ -142,11 +175,16 @@ def work(c) -> Page | None:
         rows += [[f"   {a['area']}", fmt.number(a["assignments"]), fmt.number(a["activities"])] for a in g["areas"][:3]]
     goals = [g["goal"].capitalize() for g in w["goals"]]
     series = {"Uppdrag": [g["assignments"] for g in w["goals"]], "Aktiviteter": [g["activities"] for g in w["goals"]]}
-    return Page("verksamhet", f"Verksamhetsberättelse {w['year']} – per mål", f"Avser {w['year']}",
-                f"Verksamhetsberättelse {w['year']}", blocks=[
-                    Bars(goals, series, "Uppdrag och aktiviteter per mål", "left", height_cm=13),
-                    Table(["Mål / område", "Uppdrag", "Aktiviteter"], rows, "work-per-goal", "right", 10, deck_rows=16),
-                ])  # fmt: skip
+    return Page(
+        "verksamhet",
+        f"Verksamhetsberättelse {w['year']} – per mål",
+        f"Avser {w['year']}",
+        f"Verksamhetsberättelse {w['year']}",
+        blocks=[
+            Bars(goals, series, "Uppdrag och aktiviteter per mål", "left", height_cm=13),
+            Table(["Mål / område", "Uppdrag", "Aktiviteter"], rows, "work-per-goal", "right", 10, deck_rows=16),
+        ],
+    )
 
 
 def requests(c) -> Page | None:
@@ -161,10 +199,16 @@ def requests(c) -> Page | None:
     rows += [[label, *(unknown_or(t["decisions"][label]) for t in years)] for label in this["decisions"]]
     rows.append(["Från ägarkommunerna", *(unknown_or(t["members"]) for t in years)])
     rows.append(["Från andra", *(unknown_or(t["external"]) for t in years)])
-    return Page("forfragningar", f"Förfrågningar {this['year']}", period, "Förfrågningar", blocks=[
-        Bars(["Totalt", *this["decisions"]], series, "Förfrågningar per beslut", "left", height_cm=13),
-        Table(["", *(str(t["year"]) for t in years)], rows, "requests", "right", 13),
-    ])  # fmt: skip
+    return Page(
+        "forfragningar",
+        f"Förfrågningar {this['year']}",
+        period,
+        "Förfrågningar",
+        blocks=[
+            Bars(["Totalt", *this["decisions"]], series, "Förfrågningar per beslut", "left", height_cm=13),
+            Table(["", *(str(t["year"]) for t in years)], rows, "requests", "right", 13),
+        ],
+    )
 
 
 def staffing(c) -> Page | None:
@@ -175,18 +219,31 @@ def staffing(c) -> Page | None:
     rows = [[r["role"].capitalize(), r["funding"], fmt.number(r["fte"], 2)] for r in st["rows"]]
     rows.append(["Totalt", "", fmt.number(t["total_fte"], 2)])
     fte = [t["ordinary_fte"], t["external_fte"], t["unspecified_fte"]]
-    return Page("bemanning", f"Personal {st['year']}", f"Avser {st['year']} (senaste personallistan)", "Bemanning",
-                blocks=[Table(["Roll", "Finansiering", "Årsarbetare"], rows, "staffing", "left", 13),
-                        Bars(["Ordinarie", "Extern", "Ej angiven"], {"Årsarbetare": fte},
-                             "Årsarbetare per finansiering", "right", height_cm=10)])  # fmt: skip
+    return Page(
+        "bemanning",
+        f"Personal {st['year']}",
+        f"Avser {st['year']} (senaste personallistan)",
+        "Bemanning",
+        blocks=[
+            Table(["Roll", "Finansiering", "Årsarbetare"], rows, "staffing", "left", 13),
+            Bars(
+                ["Ordinarie", "Extern", "Ej angiven"],
+                {"Årsarbetare": fte},
+                "Årsarbetare per finansiering",
+                "right",
+                height_cm=10,
+            ),
+        ],
+    )
 
 
 def budget(c) -> Page | None:
     b = c["budget_m"]
     if not b:
         return None
-    rows = [[r["label"], fmt.tkr(r["budget_tkr"]), unknown_or(r["outcome_tkr"], fmt.tkr, BUDGET_MISSING)]
-            for r in b["rows"]]  # fmt: skip
+    rows = [
+        [r["label"], fmt.tkr(r["budget_tkr"]), unknown_or(r["outcome_tkr"], fmt.tkr, BUDGET_MISSING)] for r in b["rows"]
+    ]
     cost = [r for r in b["rows"] if r["category_type"] == "cost"]
     series = {"Budget": [r["budget_tkr"] for r in cost]}
     if b["has_outcome"]:
@@ -195,10 +252,16 @@ def budget(c) -> Page | None:
     period = f"Avser {b['year']}, tkr" + ("" if b["has_outcome"] else f" · {BUDGET_MISSING}")
     if older:
         period += f" · senaste året med budget i underlaget (inget för {b['year'] + 1}–{c['meeting'].year})"
-    return Page("budget", f"Budget och utfall {b['year']}", period, "Budget och utfall", blocks=[
-        Table(["Kategori", "Budget", "Utfall"], rows, "budget", "left", 13),
-        Bars([r["label"] for r in cost], series, "Kostnader (tkr)", "right"),
-    ])  # fmt: skip
+    return Page(
+        "budget",
+        f"Budget och utfall {b['year']}",
+        period,
+        "Budget och utfall",
+        blocks=[
+            Table(["Kategori", "Budget", "Utfall"], rows, "budget", "left", 13),
+            Bars([r["label"] for r in cost], series, "Kostnader (tkr)", "right"),
+        ],
+    )
 
 
 def communication(c) -> Page | None:
@@ -211,10 +274,13 @@ def communication(c) -> Page | None:
         value = ("ca " if r["is_approximate"] else "") + fmt.number(r["value"])
         change = fmt.pct(r["change"], 0, signed=True) + f" {r['change_basis']}" if r["change"] is not None else fmt.DASH
         rows.append([f"{r['channel'].capitalize()}, {r['metric']}{subject}", value, change])
-    return Page("kommunikation", f"Kommunikation {co['year']}",
-                f"Avser {co['year']}; förändring enligt källan där den anger en", "Kommunikation och evenemang",
-                blocks=[Table(["Kanal och mått", "Värde", "Förändring"], rows, "communication", size=12,
-                              deck_rows=14)])  # fmt: skip
+    return Page(
+        "kommunikation",
+        f"Kommunikation {co['year']}",
+        f"Avser {co['year']}; förändring enligt källan där den anger en",
+        "Kommunikation och evenemang",
+        blocks=[Table(["Kanal och mått", "Värde", "Förändring"], rows, "communication", size=12, deck_rows=14)],
+    )
 
 
 def events(c) -> Page | None:
@@ -229,16 +295,42 @@ def events(c) -> Page | None:
     )
     p = ev["per_year"]
     names = [textwrap.shorten(r["event_name"], 40, placeholder=" …") for r in rated]
-    rows = [[r["event_name"], fmt.number(r["mean_rating"], 1) + f" av {fmt.number(r['scale_max'])}",
-             fmt.pct(r["mean_rating_pct_of_scale"], 0), fmt.number(r["respondents"])] for r in rated]  # fmt: skip
-    return Page("evenemang", f"Evenemang {ev['year']}",
-                f"Avser {ev['year']}; medelbetyg i procent av skalans högsta värde", split=0.6, blocks=[
-                    Bars(names, {"Medelbetyg (% av max)": [r["mean_rating_pct_of_scale"] for r in rated]},
-                         "Evenemangens betyg", "left", horizontal=True, height_cm=13),
-                    Text([f"{fmt.number(p['n_events'])} evenemang", people,
-                          f"{fmt.number(p['n_evaluated_events'])} utvärderade"], "right", 18, 5),
-                    Table(["Evenemang", "Medelbetyg", "Av max", "Svarande"], rows, "event-ratings", only="print"),
-                ])  # fmt: skip
+    rows = [
+        [
+            r["event_name"],
+            fmt.number(r["mean_rating"], 1) + f" av {fmt.number(r['scale_max'])}",
+            fmt.pct(r["mean_rating_pct_of_scale"], 0),
+            fmt.number(r["respondents"]),
+        ]
+        for r in rated
+    ]
+    return Page(
+        "evenemang",
+        f"Evenemang {ev['year']}",
+        f"Avser {ev['year']}; medelbetyg i procent av skalans högsta värde",
+        split=0.6,
+        blocks=[
+            Bars(
+                names,
+                {"Medelbetyg (% av max)": [r["mean_rating_pct_of_scale"] for r in rated]},
+                "Evenemangens betyg",
+                "left",
+                horizontal=True,
+                height_cm=13,
+            ),
+            Text(
+                [
+                    f"{fmt.number(p['n_events'])} evenemang",
+                    people,
+                    f"{fmt.number(p['n_evaluated_events'])} utvärderade",
+                ],
+                "right",
+                18,
+                5,
+            ),
+            Table(["Evenemang", "Medelbetyg", "Av max", "Svarande"], rows, "event-ratings", only="print"),
+        ],
+    )
 
 
 def footer(page: Page) -> str:

@@ -36,7 +36,8 @@ class Deck:
 
     def page(self, page: Page):
         """One slide: title, footer (period, generated notice), then the blocks: full-width ones
-        across, left and right ones stacked in their column. Blocks only for print are skipped."""
+        across, left and right ones stacked in their column, and the ÖJ trends (at most three)
+        side by side under them. Blocks only for print are skipped."""
         s = self.prs.slides.add_slide(self.blank)
         self.text(s, page.title, MARGIN, Cm(0.8), FULL, Cm(1.6), size=28, bold=True, colour=BLUE)
         if footer(page):
@@ -48,38 +49,45 @@ class Deck:
             "right": (MARGIN + left_w + Cm(1), FULL - left_w - Cm(1)),
         }
         y = {"full": TOP, "left": TOP, "right": TOP}
-        trends = [b for b in page.blocks if isinstance(b, Trend)][:3]
         for b in page.blocks:
             if not isinstance(b, (Table, Bars, Text)) or b.only == "print":
                 continue
             top = max(y.values()) if b.place == "full" else max(y[b.place], y["full"])
             left, width = spots[b.place]
-            if isinstance(b, Table):
-                rows = b.rows[: b.deck_rows] if b.deck_rows else b.rows
-                row_h = Cm(0.75) if b.size >= 12 else Cm(0.6)
-                shape = self.table(s, b.header, rows, left, top, width, b.size, b.fills, row_h)
-                if b.first_col_cm:
-                    cols = shape.table.columns
-                    cols[0].width = Cm(b.first_col_cm)
-                    for col in list(cols)[1:]:
-                        col.width = Emu(int((width - Cm(b.first_col_cm)) / (len(cols) - 1)))
-                height = _table_height(b, rows, width, row_h)
-            elif isinstance(b, Bars):
-                height = Cm(b.height_cm)
-                self.bars(s, b.categories, b.series, left, top, width, height, b.title, b.horizontal)
-            else:
-                height = Cm(b.height_cm)
-                self.text(s, b.lines, left, top, width, height, size=b.size)
-            bottom = top + height + Cm(0.6)
+            bottom = top + self.block(s, b, left, top, width) + Cm(0.6)
             if b.place == "full":
                 y = dict.fromkeys(y, bottom)
             else:
                 y[b.place] = bottom
-        if trends:  # side by side under the rest, down to the footer
-            top, width = max(y.values()), Emu(int((FULL - Cm(0.8) * (len(trends) - 1)) / len(trends)))
-            for i, t in enumerate(trends):
-                self.lines(s, t, MARGIN + i * (width + Cm(0.8)), top, width, H - Cm(1.7) - top)
+        self.trends(s, [b for b in page.blocks if isinstance(b, Trend)][:3], max(y.values()))
         return s
+
+    def block(self, s, b: Table | Bars | Text, left, top, width):
+        """One Table, Bars or Text block at (left, top) in `width`; the height it takes."""
+        if isinstance(b, Table):
+            rows = b.rows[: b.deck_rows] if b.deck_rows else b.rows
+            row_h = Cm(0.75) if b.size >= 12 else Cm(0.6)
+            shape = self.table(s, b.header, rows, left, top, width, b.size, b.fills, row_h)
+            if b.first_col_cm:
+                cols = shape.table.columns
+                cols[0].width = Cm(b.first_col_cm)
+                for col in list(cols)[1:]:
+                    col.width = Emu(int((width - Cm(b.first_col_cm)) / (len(cols) - 1)))
+            return _table_height(b, rows, width, row_h)
+        height = Cm(b.height_cm)
+        if isinstance(b, Bars):
+            self.bars(s, b.categories, b.series, left, top, width, height, b.title, b.horizontal)
+        else:
+            self.text(s, b.lines, left, top, width, height, size=b.size)
+        return height
+
+    def trends(self, s, trends: list[Trend], top):
+        """The trend charts side by side from `top` down to the footer."""
+        if not trends:
+            return
+        width = Emu(int((FULL - Cm(0.8) * (len(trends) - 1)) / len(trends)))
+        for i, t in enumerate(trends):
+            self.lines(s, t, MARGIN + i * (width + Cm(0.8)), top, width, H - Cm(1.7) - top)
 
     def lines(self, s, t: Trend, left, top, width, height):
         """A native line chart of an ÖJ indicator: the eight in their quartile colour, county,
@@ -180,15 +188,17 @@ class Deck:
 
 def _table_height(b: Table, rows, width, row_h):
     """What the table will take: a row grows by a line for each wrap of its longest cell
-    (about 2 characters per cm at 12 pt), so what follows is placed below, not over it."""
+    (about 2.3 characters per cm at 12 pt), so what follows is placed below, not over it."""
     cols = len(b.header)
     first = Cm(b.first_col_cm) if b.first_col_cm else Emu(int(width / cols))
     other = Emu(int((width - first) / max(cols - 1, 1)))
     per_cm = 2.3 * 12 / b.size
     total = 0
     for r in [b.header, *rows]:
-        lines = max(math.ceil(len(str(v or "")) / max(1, (w / Cm(1) - 0.3) * per_cm)) for v, w in
-                    zip(r, [first] + [other] * (cols - 1)))  # fmt: skip
+        lines = max(
+            math.ceil(len(str(v or "")) / max(1, (w / Cm(1) - 0.3) * per_cm))
+            for v, w in zip(r, [first] + [other] * (cols - 1))
+        )
         total += max(row_h, Pt(b.size * 1.25) * lines + Cm(0.15))
     return Emu(int(total))
 

@@ -1,5 +1,5 @@
 """The HTML/PDF side of drawing the pages of report/content*.py: which blocks sit side by side,
-each chart drawn once (SVG in the HTML, the same image in the PDF), and the PDF written with
+each chart drawn once (a PNG data: URI in the HTML, the same image in the PDF), and the PDF written with
 one font configuration (WeasyPrint otherwise builds one per document)."""
 
 from __future__ import annotations
@@ -42,9 +42,9 @@ def _item(b, page: Page) -> dict:
     if isinstance(b, Table):
         return dict(kind="table", b=b, long=len(b.rows) > LONG_TABLE, numeric=_numeric_columns(b))
     if isinstance(b, Bars):
-        return dict(kind="chart", b=b, svg=charts.bars(b, max(3.2, PAGE_WIDTH_IN * share - 0.2)))
+        return dict(kind="chart", b=b, image=charts.bars(b, max(3.2, PAGE_WIDTH_IN * share - 0.2)))
     if isinstance(b, Trend):
-        return dict(kind="trend", b=b, svg=charts.trend_lines(b), table=b.table, numeric=_numeric_columns(b.table))
+        return dict(kind="trend", b=b, image=charts.trend_lines(b), table=b.table, numeric=_numeric_columns(b.table))
     if isinstance(b, Text):
         return dict(kind="text", b=b)
     raise TypeError(f"unknown block {type(b).__name__}")

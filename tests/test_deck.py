@@ -51,9 +51,13 @@ def test_every_shape_lies_inside_the_slide(deck):
 def test_key_messages_come_from_the_meeting_record(deck):
     prs, con = deck
     texts = _texts(_slide(prs, "Styrgruppsammanfattning"))
-    headings = [h for (h,) in con.execute(
-        "select heading from marts.fct_meeting_points where meeting_date = '2026-02-26' order by point_type, position"
-    ).fetchall()]  # fmt: skip
+    headings = [
+        h
+        for (h,) in con.execute(
+            "select heading from marts.fct_meeting_points where meeting_date = '2026-02-26' "
+            "order by point_type, position"
+        ).fetchall()
+    ]
     assert "Kraftigt ökad, 69 uppdragsförfrågningar 2025" in texts
     assert all(any(h in t for t in texts) for h in headings)
 

@@ -235,6 +235,23 @@ def test_follow_up_per_10000_inhabitants(run):
     assert goals == {"stödja utveckling": 9, "producera kunskap": 10, "sprida kunskap": 10, "främja samverkan": 2}
 
 
+def test_the_goals_are_one_list_the_intake_s(run):
+    """marts.dim_goal is the intake's vocabulary in its order, and every goal of the marts is in it."""
+    from ingestion.records.vocabulary import GOALS
+
+    assert rows(run, "select goal, position from marts.dim_goal order by position") == [
+        (g, i) for i, g in enumerate(GOALS, start=1)
+    ]
+    assert (
+        rows(
+            run,
+            "select goal from marts.fct_follow_up_by_goal union select goal from marts.fct_assignments "
+            "except select goal from marts.dim_goal",
+        )
+        == []
+    )
+
+
 def test_population_quoted_in_records_reconciled(run):
     # the 2019 plan: region 415 445 (2016) and 424 550 (2017); its Ekerö 2016 figure 27 211 is not SCB's
     assert rows(

@@ -66,6 +66,22 @@ def test_fee_table_2019_matches_the_mart_and_the_2019_plan(published):
     )
 
 
+def test_fou_fees_prints_the_fee_page_s_own_table(published):
+    """report.sections.fees.fee_table is the one fee table: the page shows it cell for cell;
+    without a year it is the newest invoiced one; a year without a fee is an error."""
+    from report.sections.fees import NoFee, fee_table
+
+    t = fee_table(published["con"])
+    assert (t.year, t.title, str(t.basis_date)) == (2019, "Intäkter från delägare 2019", "2017-12-31")
+    header, *rows = published["t"].tables["fees"]
+    assert [h.replace("\u00ad", "") for h in header] == t.header  # the HTML's soft hyphens aside
+    assert [*t.rows, t.total] == rows
+    assert [r[0] for r in t.rows] == MEMBERS and t.total[0] == "Summa"
+    assert fee_table(published["con"], 2018).rows[0][-1] == "243\u00a0913"  # SCB's 27 406 × 8,90
+    with pytest.raises(NoFee, match="no fee decided for 2030; fee years: 2018, 2019, 2022"):
+        fee_table(published["con"], 2030)
+
+
 def test_numbers_are_in_swedish_format(published):
     rows = by_first_column(published["t"].tables["fees"])
     assert rows["Järfälla"][0] == "76\u00a0453"  # space (no-break) as thousands separator
@@ -120,6 +136,23 @@ def test_a_budget_without_outcome_says_so_never_zero(published):
     assert all("0" not in r[2] for r in table.rows)
     chart = page.blocks[1]
     assert list(chart.series) == ["Budget"]  # no outcome series of zeros
+
+
+def test_goal_order_from_dim_goal_else_the_data_s():
+    """The report's goal order is marts.dim_goal's; a published file from before it gives the
+    goals of the activity mart in its order."""
+    from report.base import Marts
+    from report.sections.meeting import goal_order
+
+    con = duckdb.connect()
+    con.execute("create schema marts")
+    con.execute(
+        "create table marts.fct_follow_up_by_goal as select * from "
+        "(values ('sprida kunskap'), (null), ('främja samverkan'), ('sprida kunskap')) t(goal)"
+    )
+    assert goal_order(Marts(con)) == ["sprida kunskap", "främja samverkan"]
+    con.execute("create table marts.dim_goal as select * from (values ('b', 2), ('a', 1)) t(goal, position)")
+    assert goal_order(Marts(con)) == ["a", "b"]
 
 
 def test_work_per_goal_matches_the_mart(published):
@@ -233,9 +266,10 @@ def test_fou_report_year_1990_is_one_line_and_exit_1(published, tmp_path):
     import sys
 
     s = published["settings"]
-    r = subprocess.run([sys.executable, "-m", "ingestion.cli", "report", "--year", "1990", "--no-pdf",
-                        "--data-dir", str(s.data_dir), "--out-dir", str(tmp_path)],
-                       capture_output=True, text=True, cwd=PROJECT_DIR, timeout=300)  # fmt: skip
+    args = ["report", "--year", "1990", "--no-pdf", "--data-dir", str(s.data_dir), "--out-dir", str(tmp_path)]
+    r = subprocess.run(
+        [sys.executable, "-m", "ingestion.cli", *args], capture_output=True, text=True, cwd=PROJECT_DIR, timeout=300
+    )
     assert r.returncode == 1
     assert r.stderr.strip().count("\n") == 0 and "1990" in r.stderr, r.stderr[-500:]
 

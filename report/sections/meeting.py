@@ -1,6 +1,6 @@
 """The steering-group meeting's content: plain dicts per section, the deck's order, each with
-the newest data there is up to the meeting and the period it covers. The deck (report/deck.py)
-and the HTML read the same dicts; nothing here knows how it is drawn.
+the newest data there is up to the meeting and the period it covers. report/content*.py makes
+the pages of the deck, the HTML and the PDF from them; nothing here knows how it is drawn.
 
 Unknown stays unknown: a year whose requests have only a total gives None per decision (shown
 as "uppgift saknas"), never 0; a budget without outcome gives outcome None ("utfall saknas");
@@ -13,7 +13,6 @@ from datetime import date
 from report.base import Marts, swedish_key
 
 UNKNOWN = "uppgift saknas"
-GOALS = ["producera kunskap", "stödja utveckling", "sprida kunskap", "främja samverkan"]
 DECISIONS = [("n_yes", "Ja"), ("n_no", "Nej"), ("n_pending", "Vilande / under hantering")]
 
 
@@ -29,7 +28,10 @@ def points(m: Marts, meeting: date) -> dict:
         "select point_type, heading, body from marts.fct_meeting_points where meeting_date = ? order by position",
         [meeting],
     )
-    pick = lambda kind: [dict(heading=r["heading"], body=r["body"]) for r in rows if r["point_type"] == kind]  # noqa: E731
+
+    def pick(kind: str) -> list[dict]:
+        return [dict(heading=r["heading"], body=r["body"]) for r in rows if r["point_type"] == kind]
+
     return dict(messages=pick("kärnbudskap"), decisions=pick("beslutspunkt"))
 
 
@@ -52,7 +54,6 @@ def requests(m: Marts, year: int) -> dict | None:
             decisions={label: (t[k] if known else None) for k, label in DECISIONS},
             members=t["n_from_region_members"] if t["n_origin_unknown"] < t["n_requests"] else None,
             external=t["n_external"] if t["n_origin_unknown"] < t["n_requests"] else None,
-            examples=t["contains_examples"],
         )
 
     return dict(year=shown, this=split(totals[shown]), last=split(totals.get(shown - 1)))
@@ -63,10 +64,8 @@ def staffing(m: Marts, upto: int) -> dict | None:
     if shown is None:
         return None
     total = m.rows("select * from marts.fct_staffing_per_year where year = ?", [shown])[0]
-    rows = m.rows(
-        "select role, funding, fte, persons from marts.fct_staffing where year = ? order by fte desc, role", [shown]
-    )
-    return dict(year=shown, total=total, rows=rows, examples=total["contains_examples"])
+    rows = m.rows("select role, funding, fte from marts.fct_staffing where year = ? order by fte desc, role", [shown])
+    return dict(year=shown, total=total, rows=rows)
 
 
 def budget(m: Marts, upto: int) -> dict | None:
@@ -76,7 +75,7 @@ def budget(m: Marts, upto: int) -> dict | None:
         return None
     order = ["intäkter", "personal", "lokaler", "it", "övrigt"]
     rows = m.rows(
-        "select category, category_type, budget_tkr, outcome_tkr, is_example from marts.fct_budget where year = ?",
+        "select category, category_type, budget_tkr, outcome_tkr from marts.fct_budget where year = ?",
         [shown],
     )
     rows.sort(key=lambda r: order.index(r["category"]) if r["category"] in order else 99)
@@ -87,7 +86,6 @@ def budget(m: Marts, upto: int) -> dict | None:
         rows=rows,
         has_outcome=any(r["outcome_tkr"] is not None for r in rows),
         total=m.rows("select * from marts.fct_budget_totals where year = ?", [shown])[0],
-        examples=any(r["is_example"] for r in rows),
     )
 
 
@@ -122,7 +120,20 @@ def events(m: Marts, year: int) -> dict | None:
         "order by event_date nulls last, event_name",
         [shown],
     )
-    return dict(year=shown, per_year=per_year, rated=rated, examples=per_year["contains_examples"])
+    return dict(year=shown, per_year=per_year, rated=rated)
+
+
+def goal_order(m: Marts) -> list[str]:
+    """The result goals in the plans' order (marts.dim_goal); in a published file from before
+    that mart, the goals the activity mart has, in its order."""
+    if m.has("marts.dim_goal"):
+        return [r["goal"] for r in m.rows("select goal from marts.dim_goal order by position")]
+    return [
+        r["goal"]
+        for r in m.rows(
+            "select goal from marts.fct_follow_up_by_goal where goal is not null group by goal order by min(rowid)"
+        )
+    ]
 
 
 def work_per_goal(m: Marts, year: int) -> dict | None:
@@ -131,12 +142,11 @@ def work_per_goal(m: Marts, year: int) -> dict | None:
     if shown is None:
         return None
     rows = m.rows(
-        "select item_type, goal, area, sum(n_items) as n, bool_or(contains_examples) as examples "
-        "from marts.fct_follow_up_by_goal where year = ? group by all",
+        "select item_type, goal, area, sum(n_items) as n from marts.fct_follow_up_by_goal where year = ? group by all",
         [shown],
     )
     goals = []
-    for g in GOALS:
+    for g in goal_order(m):
         mine = [r for r in rows if r["goal"] == g]
         areas = sorted({r["area"] for r in mine if r["n"]}, key=swedish_key)
         goals.append(
@@ -154,4 +164,4 @@ def work_per_goal(m: Marts, year: int) -> dict | None:
                 ],
             )
         )
-    return dict(year=shown, goals=goals, examples=any(r["examples"] for r in rows))
+    return dict(year=shown, goals=goals)

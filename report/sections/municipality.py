@@ -7,9 +7,13 @@ from __future__ import annotations
 from report.base import Marts, swedish_key
 
 # the marts a sheet reads; a database without them (an older one) gets no sheets, not an error
-NEEDS = ("marts.dim_municipality", "marts.fct_fees", "marts.fct_requests", "marts.fct_follow_up_by_municipality",
-         "marts.fct_oj_results")  # fmt: skip
-QUARTILE_WORDS = {1: "bästa fjärdedelen", 2: "näst bästa", 3: "näst sämsta", 4: "sämsta fjärdedelen"}
+NEEDS = (
+    "marts.dim_municipality",
+    "marts.fct_fees",
+    "marts.fct_requests",
+    "marts.fct_follow_up_by_municipality",
+    "marts.fct_oj_results",
+)
 
 
 def sheets(m: Marts, year: int, meeting_year: int) -> list[dict]:

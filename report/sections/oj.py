@@ -36,8 +36,7 @@ def oj_section(m: Marts, year: int, years_back: int = 4) -> Section:
     }
     first = year - years_back
     years = list(range(first, year + 1))
-    out, missing = [], [k for k in wanted if k not in kpis]
-    any_generated = False
+    out = []
     for kpi_id in wanted:
         if kpi_id not in kpis:
             continue
@@ -51,10 +50,7 @@ def oj_section(m: Marts, year: int, years_back: int = 4) -> Section:
             [kpi_id, first, year],
         )
         if not cells:
-            missing.append(kpi_id)
             continue
-        generated = any(c["is_generated"] for c in cells)
-        any_generated |= generated
         by_mun: dict[str, dict[int, dict]] = {}
         refs: dict[int, dict] = {}
         for c in cells:
@@ -81,7 +77,7 @@ def oj_section(m: Marts, year: int, years_back: int = 4) -> Section:
                 # nation's 114,2 days next to a municipality's 136 gives 136,0; the region's
                 # median is ours and does not count), so a column never mixes 114 and 114,1
                 decimals=fmt.decimals_of([c[k] for c in cells for k in ("value", "county_value", "nation_value")]),
-                generated=generated,
+                generated=any(c["is_generated"] for c in cells),
                 members=members,
                 references=reference_rows,
                 better={"higher": "högre är bättre", "lower": "lägre är bättre"}.get(
@@ -92,5 +88,5 @@ def oj_section(m: Marts, year: int, years_back: int = 4) -> Section:
     return Section(
         available=bool(out),
         missing="" if out else "Inga av de valda indikatorerna har värden.",
-        data=dict(years=years, kpis=out, not_found=missing, generated=any_generated),
+        data=dict(years=years, kpis=out),
     )

@@ -20,8 +20,10 @@ def provenance_section(m: Marts) -> Section:
     if m.has("raw.kolada_load_runs"):
         d["kolada_run"] = (m.rows("select * from raw.kolada_load_runs order by loaded_at desc limit 1") or [None])[0]
     if m.has("raw.kolada_values") and "is_stale" in m.columns("raw.kolada_values"):
-        d["stale_kpis"] = m.rows("select kpi, any_value(stale_reason) as reason from raw.kolada_values "
-                                 "where is_stale group by kpi order by kpi")  # fmt: skip
+        d["stale_kpis"] = m.rows(
+            "select kpi, any_value(stale_reason) as reason from raw.kolada_values "
+            "where is_stale group by kpi order by kpi"
+        )
     if m.has("raw.record_files"):
         d["records"] = m.rows("""select file_name, record_type, status, rows_loaded, rows_quarantined, loaded_at
                                  from raw.record_files order by loaded_at, file_name""")
@@ -60,8 +62,10 @@ def _warnings(m: Marts, d: dict) -> list[str]:
         )
     run = d.get("kolada_run")
     if d.get("stale_kpis"):
-        w.append("ÖJ-nyckeltal som inte kunde uppdateras vid senaste laddningen; rapporten visar deras tidigare "
-                 "värden: " + "; ".join(f"{r['kpi']} ({r['reason']})" for r in d["stale_kpis"]) + ".")  # fmt: skip
+        w.append(
+            "ÖJ-nyckeltal som inte kunde uppdateras vid senaste laddningen; rapporten visar deras tidigare "
+            "värden: " + "; ".join(f"{r['kpi']} ({r['reason']})" for r in d["stale_kpis"]) + "."
+        )
     elif run and run.get("failed_kpis") not in (None, "{}", "[]", {}, []):
         w.append(f"Kolada: nyckeltal som inte kunde hämtas vid senaste laddningen: {run['failed_kpis']}.")
     if d.get("quarantine_total"):
