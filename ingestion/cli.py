@@ -23,7 +23,6 @@ from ingestion.lock import load_lock
 from ingestion.settings import PROJECT_DIR, Settings, SourceMode
 from ingestion.warehouse import published
 from report import fmt
-from report.base import swedish_key
 
 app = typer.Typer(add_completion=False, help="FoU Nordväst data warehouse.", pretty_exceptions_enable=False)
 console = Console(width=110 if sys.stdout.isatty() else 200)
@@ -63,48 +62,22 @@ def plain(text: str) -> str:
 
 
 def print_fees(db: Path, fee_year: int | None = None) -> None:
+    """The report's own fee table (report/sections/fees.py): the same rounding and order."""
     import duckdb
 
+    from report.sections.fees import NoFee, fee_table
+
     with duckdb.connect(str(db), read_only=True) as con:
-        year = fee_year or con.execute("select max(fee_year) from marts.fct_fees where is_invoiced").fetchone()[0]
-        rows = con.execute(
-            "select municipality_name, basis_population, previous_population, population_share_pct, "
-            "population_growth_pct, rate_per_inhabitant, fee_kr, basis_date, population_source_mode "
-            "from marts.fct_fees where fee_year = ? order by municipality_name",
-            [year],
-        ).fetchall()
-        rows.sort(key=lambda r: swedish_key(r[0]))  # as the plans list them: Upplands-Bro before Upplands Väsby
-        if not rows:
-            years = [y for (y,) in con.execute("select distinct fee_year from marts.fct_fees order by 1").fetchall()]
-            raise FouError(f"no fee decided for {year} in {db}; fee years: {', '.join(map(str, years)) or 'none'}")
-        total = con.execute(
-            "select region_basis_population, fee_total_kr, region_population_growth_pct "
-            "from marts.fct_fee_totals where fee_year = ?",
-            [year],
-        ).fetchone()
-    table = Table(title=f"Intäkter från delägare {year} (folkmängd {rows[0][7]}, källa SCB: {rows[0][8]})")
-    for col in ("Kommun", "Folkmängd", "Föregående år", "Andel", "Förändring", "Kr/inv.", "Avgift (kr)"):
+        try:
+            fees = fee_table(con, fee_year)
+        except NoFee as exc:
+            raise FouError(f"{exc} ({db})") from None
+    table = Table(title=f"{fees.title} (folkmängd {fees.basis_date}, källa SCB: {fees.source_mode})")
+    for col in fees.header:
         table.add_column(col, justify="left" if col == "Kommun" else "right")
-    for name, pop, prev, share, growth, rate, fee, *_ in rows:
-        table.add_row(
-            name,
-            *(
-                plain(v)
-                for v in (
-                    fmt.number(pop),
-                    fmt.number(prev),
-                    fmt.pct(share),
-                    fmt.pct(growth),
-                    fmt.number(rate, 2),
-                    fmt.number(fee),
-                )
-            ),
-        )
-    table.add_row(
-        "Summa",
-        *(plain(v) for v in (fmt.number(total[0]), "", fmt.pct(100), fmt.pct(total[2]), "", fmt.number(total[1]))),
-        style="bold",
-    )
+    for row in fees.rows:
+        table.add_row(*(plain(v) for v in row))
+    table.add_row(*(plain(v) for v in fees.total), style="bold")
     console.print(table)
 
 

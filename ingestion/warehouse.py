@@ -16,7 +16,6 @@ from pathlib import Path
 import duckdb
 
 from ingestion.errors import NoPublishedDatabase
-from ingestion.records.vocabulary import GOALS
 from ingestion.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -50,7 +49,10 @@ def now() -> datetime:
 def load_config(settings: Settings) -> None:
     """Region membership and the population series' tables, from configuration, and the result
     goals in their order (the intake's allowed words, ingestion/records/vocabulary.py), as tables."""
-    import pandas as pd  # here, not at the top: the SQL shell imports this module and needs no pandas
+    # here, not at the top: the SQL shell imports this module and needs neither pandas nor the records
+    import pandas as pd
+
+    from ingestion.records.vocabulary import GOALS
 
     region = settings.region.region
     members = pd.DataFrame(  # noqa: F841 (read by name in the SQL below)

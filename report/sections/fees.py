@@ -11,7 +11,8 @@ import duckdb
 from report import fmt
 from report.base import Marts, Section, not_yet, swedish_key
 
-HEADER = ["Kommun", "Folkmängd", "Andel", "Förändring", "Kr/inv.", "Avgift (kr)"]
+# as the plans' fee table: the basis population with the year before it ("jmf 2016" in VP 2019)
+HEADER = ["Kommun", "Folkmängd", "Föregående år", "Andel", "Förändring", "Kr/inv.", "Avgift (kr)"]
 
 
 class NoFee(LookupError):
@@ -62,6 +63,7 @@ def fee_table(con: duckdb.DuckDBPyConnection | Marts, year: int | None = None) -
             [
                 r["municipality_name"],
                 fmt.number(r["basis_population"]),
+                fmt.number(r["previous_population"]),
                 fmt.pct(r["population_share_pct"]),
                 fmt.pct(r["population_growth_pct"]),
                 fmt.number(r["rate_per_inhabitant"], 2),
@@ -72,6 +74,7 @@ def fee_table(con: duckdb.DuckDBPyConnection | Marts, year: int | None = None) -
         total=[
             "Summa",
             fmt.number(total["region_basis_population"]),
+            "",
             fmt.pct(sum(r["population_share_pct"] or 0 for r in rows)),
             fmt.pct(total["region_population_growth_pct"]),
             "",
