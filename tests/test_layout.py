@@ -74,7 +74,8 @@ def test_no_import_path_edits():
 
 
 def test_code_is_not_compacted_to_dodge_the_formatter():
-    """`# fmt: skip` only where an aligned table of data reads better, and no file-wide noqa."""
+    """The formatter's skip marker only where an aligned table of data reads better (at most five),
+    and no file-wide noqa."""
     skips = {
         str(p.relative_to(PROJECT_DIR)): p.read_text(encoding="utf-8").count("fmt: " + "skip") for p in python_files()
     }
@@ -83,3 +84,20 @@ def test_code_is_not_compacted_to_dodge_the_formatter():
         str(p.relative_to(PROJECT_DIR)) for p in python_files() if "# ruff: " + "noqa" in p.read_text(encoding="utf-8")
     ]
     assert file_wide == []
+
+
+def test_the_readme_names_every_module():
+    """README's "What is where" has a line for every module a newcomer looks for."""
+    readme = (PROJECT_DIR / "README.md").read_text(encoding="utf-8")
+    table = readme[readme.index("## What is where") : readme.index("## For analysts")]
+    named = set()
+    for cell in (line.split("|")[1] for line in table.splitlines() if line.startswith("| `")):
+        paths = [p.strip("`") for p in cell.strip().split(", ")]
+        folder = paths[0].rsplit("/", 1)[0] + "/" if "/" in paths[0] else ""
+        named |= {p if "/" in p else folder + p for p in paths}
+    modules = [
+        str(p.relative_to(PROJECT_DIR))
+        for p in python_files()
+        if not p.name.startswith(("__init__", "test_")) and p.parts[len(PROJECT_DIR.parts)] != "tests"
+    ]
+    assert sorted(m for m in modules if m not in named) == []
