@@ -19,8 +19,45 @@ class SourceUnreachable(SourceError):
     """The source could not be reached at all (used by `auto` mode to fall back)."""
 
 
+class HttpStatusError(SourceError):
+    """A source answered with an error status: "<request> answered HTTP <status>: <problem>".
+    `status` lets a client react (SCB: 403 = too many cells)."""
+
+    def __init__(self, message: str, status: int):
+        super().__init__(message)
+        self.status = status
+
+
+class JsonStatError(SourceError, ValueError):
+    """An SCB answer is not the json-stat2 it should be: "scb <answer>: <what is wrong>"."""
+
+
+class AnswerContradicts(SourceError):
+    """An SCB answer contradicts the table's metadata or the selection asked for: "scb: answer
+    from <url>: <dimension and what was expected>"; the raw answer is kept under refused/."""
+
+
+class LoadRunning(FouError):
+    """Another load holds the data dir's lock: "a load is already running in <data dir> since
+    <time> (pid <pid>)"."""
+
+
 class RecordFileError(FouError, ValueError):
     """A record file as a whole cannot be read (wrong columns, empty, unreadable)."""
+
+
+class MeetingError(FouError, ValueError):
+    """The report cannot be made for the meeting or year asked for: that year has no data, or
+    no steering-group meeting is configured; the message says which."""
+
+
+class NoPublishedDatabase(FouError, FileNotFoundError):
+    """No published warehouse yet: "inget publicerat datalager i <path>: kör först den
+    månatliga laddningen (make run)"."""
+
+    def __init__(self, path):
+        super().__init__(f"inget publicerat datalager i {path}: kör först den månatliga laddningen (make run)")
+        self.path = path
 
 
 class DbtFailed(FouError, RuntimeError):
