@@ -63,8 +63,11 @@ def test_a_dns_server_that_never_answers_fails_within_the_timeout(monkeypatch, c
 
     monkeypatch.setattr(ingestion.http.socket, "getaddrinfo", never_answers)
     client = HttpClient("scb", "http://slowdns.invalid", timeout_s=1, retries=5, backoff_s=10)
-    with pytest.raises(SourceUnreachable, match=r"scb: http://slowdns.invalid/config: name resolution of "
-                       r"slowdns.invalid gave no answer in 1 s \(no network or no DNS\?\)"):  # fmt: skip
+    with pytest.raises(
+        SourceUnreachable,
+        match=r"scb: http://slowdns.invalid/config: name resolution of "
+        r"slowdns.invalid gave no answer in 1 s \(no network or no DNS\?\)",
+    ):
         client.request("GET", "config")
     assert answered == []  # given up while the resolver still had not answered
     release.set()

@@ -57,7 +57,9 @@ def test_paging_follows_next_url_until_it_is_empty(fake_server, monkeypatch, set
 
 
 def test_paging_refuses_a_next_url_that_loops(fake_server, monkeypatch, settings):
-    loop = lambda call: Reply(200, {"values": [], "next_url": f"{fake_server.url}/v3/kpi?page=1&per_page=5000"})  # noqa: E731
+    def loop(call):
+        return Reply(200, {"values": [], "next_url": f"{fake_server.url}/v3/kpi?page=1&per_page=5000"})
+
     fake_server.route("GET", "/v3/kpi", loop)
     with pytest.raises(SourceError, match="does not end"):
         kolada_client.KoladaClient(live_settings(fake_server, monkeypatch)).metadata("kpi")

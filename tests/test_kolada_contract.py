@@ -124,7 +124,10 @@ def test_a_month_later_only_changes_are_asked_and_deleted_values_go(fake_server,
     assert after[(kpi, "0114", 2024, "T")] == 99.5
     assert (kpi, "0123", 2023, "T") not in after
     assert len(after) == len(before) - 1
-    unchanged = lambda k: k[:2] != (kpi, "0114") and not k[1].startswith("G")  # noqa: E731
+
+    def unchanged(k):
+        return k[:2] != (kpi, "0114") and not k[1].startswith("G")
+
     assert {k: v for k, v in after.items() if unchanged(k)} == {
         k: v for k, v in before.items() if unchanged(k) and k != (kpi, "0123", 2023, "T")
     }

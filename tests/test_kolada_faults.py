@@ -61,7 +61,7 @@ def test_a_batch_answering_500_every_time_keeps_its_values_marked_stale(fake_ser
     assert runs[0] == {} and sorted(runs[1]) == sorted(second)
 
     broken["on"] = False  # the next good month refreshes them: no longer stale
-    assert run(s)["stale_kpis"] == {}
+    assert run(s).stale_kpis == {}
     with duckdb.connect(str(s.work_db), read_only=True) as con:
         assert con.execute("select count(*) from raw.kolada_values where is_stale").fetchone()[0] == 0
 

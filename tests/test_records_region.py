@@ -63,8 +63,13 @@ def test_a_data_dir_with_another_regions_records_is_refused(tmp_path):
 def sodertorn(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("sodertorn")
     (tmp / "poster").mkdir()  # the region's records folder, empty
-    s = Settings(data_dir=tmp / "data", source_mode="snapshot", region_config=region_config(tmp, "poster"),
-                 http_backoff_s=0.01, http_timeout_s=2)  # fmt: skip
+    s = Settings(
+        data_dir=tmp / "data",
+        source_mode="snapshot",
+        region_config=region_config(tmp, "poster"),
+        http_backoff_s=0.01,
+        http_timeout_s=2,
+    )
     run_loads(s)
     pipeline.dbt_build(s)
     gate = pipeline.quality_gate(s)
@@ -84,8 +89,9 @@ def test_no_nordvast_record_in_any_mart(sodertorn):
             [ACTIVITY_MARTS],
         ).fetchall()
     ]
-    assert sorted(record_marts) == sorted([*ACTIVITY_MARTS, "fct_fees", "fct_fee_totals",
-                                           "rpt_population_reconciliation", "rpt_region_population_check"])  # fmt: skip
+    assert sorted(record_marts) == sorted(
+        [*ACTIVITY_MARTS, "fct_fees", "fct_fee_totals", "rpt_population_reconciliation", "rpt_region_population_check"]
+    )
     counts = {t: con.execute(f'select count(*) from marts."{t}"').fetchone()[0] for t in record_marts}
     assert counts == dict.fromkeys(record_marts, 0)
     assert con.execute("select count(*) from raw.record_files").fetchone() == (0,)
