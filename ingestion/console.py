@@ -1,7 +1,8 @@
 """What `fou run` tells the person running the load: one line per task (duration and what it
-did, from the task's XCom return value) and a final summary. The detail (dbt's per-model lines,
-Airflow's and structlog's warnings) goes to <data_dir>/logs/run_<time>.log instead, unless
---verbose. Kept apart from cli.py so the wording of a run is in one place."""
+did: the summary() of the step's result, rebuilt from its XCom) and a final summary. The
+detail (dbt's per-model lines, Airflow's and structlog's warnings) goes to
+<data_dir>/logs/run_<time>.log instead, unless --verbose. Kept apart from cli.py so the
+wording of a run is in one place."""
 
 from __future__ import annotations
 

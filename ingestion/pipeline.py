@@ -1,6 +1,7 @@
 """The steps of the monthly load, a few lines each, callable from Airflow tasks, the CLI and
-tests alike. Heavy imports (dbt, GX, the report) happen inside the step that needs them, so
-that an unchanged month pays for none of them."""
+tests alike. Each returns a small dataclass, defined next to the code that makes it, whose
+summary() is the line `fou run` prints for the task. Heavy imports (dbt, GX, the report)
+happen inside the step that needs them, so that an unchanged month pays for none of them."""
 
 from __future__ import annotations
 

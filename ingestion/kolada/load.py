@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
@@ -171,7 +172,7 @@ class _Written:
     kept_real: list[str] = field(default_factory=list)
     values: int = 0
     stale: dict[str, str] = field(default_factory=dict)
-    at: object = None  # the load's time: the values, the answers and the run row share it
+    at: datetime | None = None  # the load's time: the values, the answers and the run row share it
 
 
 def load(settings: Settings, landed: list[str]) -> KoladaLoadResult:
