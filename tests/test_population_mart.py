@@ -91,7 +91,7 @@ def test_a_new_run_replaces_a_tables_cells_and_keeps_every_answer(settings, fake
         cell_shas = {r[0] for r in con.execute("select distinct sha256 from raw.scb_population_cells").fetchall()}
         landed = con.execute("select count(*) from raw.landing_files").fetchone()[0]
     assert cell_shas and cell_shas <= live_data
-    assert landed == len(set(snapshot) | set(live))
+    assert landed == len(set(snapshot.landed) | set(live.landed))
 
 
 def monthly(con, region, month, sex, band):
