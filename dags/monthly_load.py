@@ -13,10 +13,11 @@ this file only wires them. An unchanged month ends after `dbt_build` (a short-ci
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import timedelta
 
 import pendulum
-from airflow.sdk import Asset, chain, dag, task, task_group
+from airflow.sdk import Asset, chain, dag, get_current_context, task, task_group
 
 from ingestion import pipeline
 from ingestion.settings import Settings
@@ -28,6 +29,74 @@ settings = Settings()
 settings.validate_config()  # a wrong config/*.yml is an import error of this DAG, not a task failure
 
 
+# XCom carries plain dicts: each task returns its step's result as dataclasses.asdict, and
+# `fou run` (ingestion/console.py) rebuilds the dataclass from it. multiple_outputs=False keeps
+# one XCom per task: with a dict Airflow would push each key as an XCom of its own, and a file
+# name like förfrågningar.csv as a key breaks the XCom API path.
+
+
+@task_group
+def population():
+    @task(multiple_outputs=False)
+    def extract_population() -> dict:
+        return asdict(pipeline.extract_population(Settings()))
+
+    @task(multiple_outputs=False)
+    def load_population(extracted: dict) -> dict:
+        return asdict(pipeline.load_population(Settings(), pipeline.ExtractResult(**extracted)))
+
+    return load_population(extract_population())
+
+
+@task_group
+def oj():
+    @task(multiple_outputs=False)
+    def extract_oj() -> dict:
+        return asdict(pipeline.extract_oj(Settings()))
+
+    @task(multiple_outputs=False)
+    def load_oj(extracted: dict) -> dict:
+        """Failed KPIs are in the returned report (XCom) and logged; they do not fail the task."""
+        return asdict(pipeline.load_oj(Settings(), pipeline.ExtractResult(**extracted)))
+
+    return load_oj(extract_oj())
+
+
+@task_group
+def records():
+    @task(multiple_outputs=False)
+    def load_records() -> dict:
+        return asdict(pipeline.load_records(Settings()))
+
+    return load_records()
+
+
+@task.short_circuit
+def dbt_build() -> bool:
+    """dbt build of what changed; False (skip the rest) when nothing is left to do. The
+    short-circuit's XCom is that condition, so the step's result goes under the key "result"."""
+    result = pipeline.dbt_build(Settings())
+    get_current_context()["ti"].xcom_push(key="result", value=asdict(result))
+    return result.later_steps
+
+
+@task(retries=0, multiple_outputs=False)  # failed expectations are data problems: retrying cannot fix them
+def quality_gate() -> dict:
+    """An error-level failure stops the run before publish; Data Docs: <data_dir>/data_docs."""
+    return asdict(pipeline.quality_gate(Settings()))
+
+
+@task(outlets=[PUBLISHED_WAREHOUSE], multiple_outputs=False)
+def publish() -> dict:
+    return asdict(pipeline.publish(Settings()))
+
+
+@task(multiple_outputs=False)
+def build_report() -> dict:
+    """After publish, so a failing report never takes data back."""
+    return asdict(pipeline.build_report(Settings()))
+
+
 @dag(
     dag_id="monthly_load",
     description="SCB population, ÖJ and internal records → dbt marts → quality gate → published database",
@@ -37,66 +106,14 @@ settings.validate_config()  # a wrong config/*.yml is an import error of this DA
     catchup=False,
     max_active_runs=1,
     max_active_tasks=1,
-    default_args={"retries": settings.task_retries, "retry_delay": timedelta(minutes=2),
-                  "retry_exponential_backoff": True},
+    default_args={
+        "retries": settings.task_retries,
+        "retry_delay": timedelta(minutes=2),
+        "retry_exponential_backoff": True,
+    },
     tags=["fou-nordvast", "warehouse"],
-)  # fmt: skip
+)
 def monthly_load():
-    @task_group
-    def population():
-        @task
-        def extract_population() -> list[str]:
-            return pipeline.extract_population(Settings())
-
-        @task(multiple_outputs=False)
-        def load_population(landed: list[str]) -> dict:
-            return pipeline.load_population(Settings(), landed)
-
-        return load_population(extract_population())
-
-    @task_group
-    def oj():
-        @task
-        def extract_oj() -> list[str]:
-            return pipeline.extract_oj(Settings())
-
-        @task
-        def load_oj(landed: list[str]) -> dict:
-            """Failed KPIs are in the returned report (XCom) and logged; they do not fail the task."""
-            return pipeline.load_oj(Settings(), landed)
-
-        return load_oj(extract_oj())
-
-    @task_group
-    def records():
-        # one XCom for the whole report: with `-> dict` Airflow would push each file name as an
-        # XCom key, and a name like förfrågningar.csv breaks the XCom API path
-        @task(multiple_outputs=False)
-        def load_records() -> dict:
-            return pipeline.load_records(Settings())
-
-        return load_records()
-
-    @task.short_circuit
-    def dbt_build() -> bool:
-        """dbt build of what changed; False (skip the rest) when nothing is left to do."""
-        s = Settings()
-        return pipeline.anything_left_after_dbt(s, pipeline.dbt_build(s))
-
-    @task(retries=0)  # failed expectations are data problems: retrying cannot fix them
-    def quality_gate() -> dict:
-        """An error-level failure stops the run before publish; Data Docs: <data_dir>/data_docs."""
-        return pipeline.quality_gate(Settings())
-
-    @task(outlets=[PUBLISHED_WAREHOUSE])
-    def publish() -> str:
-        return pipeline.publish(Settings())
-
-    @task
-    def build_report() -> list[str]:
-        """After publish, so a failing report never takes data back."""
-        return pipeline.build_report(Settings())
-
     # every load writes the work database; max_active_tasks=1 keeps them one at a time
     chain([population(), records(), oj()], dbt_build(), quality_gate(), publish(), build_report())
 

@@ -1,10 +1,12 @@
 """What `fou run` tells the person running the load: one line per task (duration and what it
-did, from the task's XCom return value) and a final summary. The detail (dbt's per-model lines,
-Airflow's and structlog's warnings) goes to <data_dir>/logs/run_<time>.log instead, unless
---verbose. Kept apart from cli.py so the wording of a run is in one place."""
+did: the summary() of the step's result, rebuilt from its XCom) and a final summary. The
+detail (dbt's per-model lines, Airflow's and structlog's warnings) goes to
+<data_dir>/logs/run_<time>.log instead, unless --verbose. Kept apart from cli.py so the
+wording of a run is in one place."""
 
 from __future__ import annotations
 
+import importlib
 import json
 import logging
 import os
@@ -46,54 +48,38 @@ def quiet_logging(settings: Settings, verbose: bool) -> Path | None:
     return path
 
 
-def _what(task: str, value: Any) -> str:
-    """A few words on what a task did, from its return value."""
-    if value is None:
-        return ""
-    if task.endswith("extract_population") or task.endswith("extract_oj"):
-        return f"{len(value)} answer(s) landed"
-    if task.endswith("load_population"):
-        return (
-            f"{value.get('answers_loaded', 0)} new answer(s) loaded"
-            + f"; new months: {', '.join(value['new_months']) if value.get('new_months') else 'none'}"
-            + (f"; unchanged at SCB, not downloaded: {', '.join(t)}" if (t := value.get("unchanged_tables")) else "")
-            + (f"; DISCONTINUED at SCB: {', '.join(t)}" if (t := value.get("discontinued_tables")) else "")
-        )
-    if task.endswith("load_oj"):
-        failed = value.get("failed_kpis") or []
-        return (
-            f"{value.get('values_loaded', 0)} value(s) of {value.get('kpis_loaded', 0)}/"
-            f"{value.get('kpis_requested', 0)} KPIs ({value.get('source_mode')})"
-            + (f"; failed: {', '.join(map(str, failed))}" if failed else "")
-            + (
-                f"; STALE, earlier values kept: {', '.join(sorted(stale))}"
-                if (stale := value.get("stale_kpis"))
-                else ""
-            )
-            + (f"; {n} value(s) quarantined" if (n := len(value.get("quarantined_values") or [])) else "")
-            + (
-                f"; {n} KPI(s) asked only for changes since the last load"
-                if (n := len(value.get("incremental_kpis") or {}))
-                else ""
-            )
-        )
-    if task.endswith("load_records"):
-        loaded = sum(r.get("loaded", 0) for r in value.values())
-        quarantined = sum(r.get("quarantined", 0) for r in value.values())
-        new = sum(r.get("status") != "already loaded" for r in value.values())
-        return f"{len(value)} file(s), {new} new: {loaded} row(s) loaded, {quarantined} quarantined"
-    if task == "dbt_build":
-        return "marts up to date (built where inputs changed)" if value else "nothing changed, later steps skipped"
-    if task == "quality_gate":
-        if value.get("skipped") is True:
-            return "passed on the same inputs before, not rerun"
-        return (
-            f"{value.get('expectations', 0)} expectation(s): {len(value.get('errors', []))} failed, "
-            f"{len(value.get('warnings', []))} warned"
-        )
-    if task == "build_report":
-        return f"{len(value)} file(s)"
-    return ""
+# the last part of a task id → where the class of its result is: the XCom carries the result as
+# a plain dict (dataclasses.asdict) and is rebuilt here. Imported when needed, so that the CLI's
+# other commands do not pay for pandas.
+RESULTS = {
+    "extract_population": ("ingestion.pipeline", "ExtractResult"),
+    "extract_oj": ("ingestion.pipeline", "ExtractResult"),
+    "load_population": ("ingestion.scb.load", "ScbLoadResult"),
+    "load_oj": ("ingestion.kolada.load", "KoladaLoadResult"),
+    "load_records": ("ingestion.records.intake", "IntakeResult"),
+    "dbt_build": ("ingestion.pipeline", "DbtBuildResult"),
+    "quality_gate": ("ingestion.quality", "GateResult"),
+    "publish": ("ingestion.pipeline", "PublishResult"),
+    "build_report": ("ingestion.pipeline", "ReportResult"),
+}
+# dbt_build is a short-circuit: its return value is the condition, so its result has a key of its own
+XCOM_KEY = {"dbt_build": "result"}
+
+
+def result_of(task_id: str, value: dict | None) -> Any:
+    """A task's result rebuilt from its XCom dict; None when the task returned nothing or has no
+    result class. A field renamed on one side only is a TypeError here, never a silent 0."""
+    where = RESULTS.get(task_id.rsplit(".", 1)[-1])
+    if value is None or where is None:
+        return None
+    cls = getattr(importlib.import_module(where[0]), where[1])
+    from_xcom = getattr(cls, "from_xcom", None)
+    return from_xcom(value) if from_xcom else cls(**value)
+
+
+def _result(ti) -> Any:
+    key = XCOM_KEY.get(ti.task_id, "return_value")
+    return result_of(ti.task_id, ti.xcom_pull(task_ids=ti.task_id, key=key))
 
 
 def dbt_results(settings: Settings, since: float) -> str:
@@ -115,8 +101,8 @@ def dbt_results(settings: Settings, since: float) -> str:
     )
 
 
-def task_lines(dag_run, published_before: float | None, settings: Settings) -> list[str]:
-    """One line per task instance, in the order they started."""
+def task_lines(dag_run, settings: Settings) -> list[str]:
+    """One line per task instance, in the order they started, with what its result says."""
     tis = sorted(dag_run.get_task_instances(), key=lambda t: (t.start_date is None, t.start_date or 0))
     lines = []
     for ti in tis:
@@ -124,26 +110,12 @@ def task_lines(dag_run, published_before: float | None, settings: Settings) -> l
         secs = (ti.end_date - ti.start_date).total_seconds() if ti.start_date and ti.end_date else 0
         what = ""
         if state == "success":
-            value = ti.xcom_pull(task_ids=ti.task_id)
-            what = _what(ti.task_id, value)
-            if ti.task_id == "publish":
-                what = "unchanged, not republished" if published_before == _mtime(settings) else "published"
+            result = _result(ti)
+            what = result.summary() if result is not None else ""
             if ti.task_id == "dbt_build" and ti.start_date:
                 what = dbt_results(settings, ti.start_date.timestamp()) or what
         lines.append(f"  {ti.task_id:<32} {DONE.get(state, state):<8} {secs:6.1f} s  {what}".rstrip())
     return lines
-
-
-def _mtime(settings: Settings) -> float | None:
-    try:
-        return settings.published_db.stat().st_mtime
-    except OSError:
-        return None
-
-
-def published_mtime(settings: Settings) -> float | None:
-    """Read before the run, so the summary can tell a new publication from an unchanged one."""
-    return _mtime(settings)
 
 
 def fallbacks(settings: Settings, dag_run) -> list[str]:
@@ -151,20 +123,21 @@ def fallbacks(settings: Settings, dag_run) -> list[str]:
     (source mode auto): Kolada from load_oj's return value, SCB from the provenance of the
     answers extract_population landed (raw.landing_files.source_mode)."""
     out = []
-    values = {ti.task_id: ti.xcom_pull(task_ids=ti.task_id) for ti in dag_run.get_task_instances()}
-    landed = values.get("population.extract_population") or []
-    if landed and settings.work_db.exists():
+    results = {ti.task_id: _result(ti) for ti in dag_run.get_task_instances()}
+    extracted = results.get("population.extract_population")
+    if extracted and extracted.landed and settings.work_db.exists():
         try:
             with duckdb.connect(str(settings.work_db), read_only=True) as con:
                 modes = con.execute(
-                    "select distinct source_mode from raw.landing_files where list_contains(?, path)", [landed]
+                    "select distinct source_mode from raw.landing_files where list_contains(?, path)",
+                    [extracted.landed],
                 ).fetchall()
             if any(m != "live" for (m,) in modes):
                 out.append("SCB")
         except duckdb.Error:
             pass
-    oj = values.get("oj.load_oj") or {}
-    if oj.get("source_mode") and oj["source_mode"] != "live":
+    oj = results.get("oj.load_oj")
+    if oj is not None and oj.source_mode != "live":
         out.append("Kolada")
     return out
 
@@ -172,16 +145,16 @@ def fallbacks(settings: Settings, dag_run) -> list[str]:
 def report_files(dag_run) -> list[str]:
     for ti in dag_run.get_task_instances():
         if ti.task_id == "build_report" and str(ti.state).endswith("success"):
-            return list(ti.xcom_pull(task_ids=ti.task_id) or [])
+            result = _result(ti)
+            return result.files if result else []
     return []
 
 
 def intake_report(dag_run) -> str | None:
     for ti in dag_run.get_task_instances():
         if ti.task_id.endswith("load_records") and str(ti.state).endswith("success"):
-            for r in (ti.xcom_pull(task_ids=ti.task_id) or {}).values():
-                if r.get("report"):
-                    return r["report"]
+            result = _result(ti)
+            return result.report if result else None
     return None
 
 

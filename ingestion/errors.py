@@ -19,8 +19,55 @@ class SourceUnreachable(SourceError):
     """The source could not be reached at all (used by `auto` mode to fall back)."""
 
 
+class HttpStatusError(SourceError):
+    """A source answered with an error status: "<request> answered HTTP <status>: <problem>".
+    `status` lets a client react (SCB: 403 = too many cells)."""
+
+    def __init__(self, message: str, status: int):
+        super().__init__(message)
+        self.status = status
+
+
+class JsonStatError(SourceError, ValueError):
+    """An SCB answer is not the json-stat2 it should be: "scb <answer>: <what is wrong>"."""
+
+
+class AnswerContradicts(SourceError):
+    """An SCB answer contradicts the table's metadata or the selection asked for: "scb: answer
+    from <url>: <dimension and what was expected>"; the raw answer is kept under refused/."""
+
+
+class LoadRunning(FouError):
+    """Another load holds the data dir's lock: "a load is already running in <data dir> since
+    <time> (pid <pid>)"."""
+
+
 class RecordFileError(FouError, ValueError):
     """A record file as a whole cannot be read (wrong columns, empty, unreadable)."""
+
+
+class NoFeeDecided(FouError, LookupError):
+    """No fee decided for the year asked (year None: no invoiced fee at all); the message lists
+    the fee years there are."""
+
+    def __init__(self, year: int | None, fee_years: list[int]):
+        self.year, self.fee_years = year, fee_years
+        what = f"no fee decided for {year}" if year is not None else "no invoiced fee"
+        super().__init__(f"{what}; fee years: {', '.join(map(str, fee_years)) or 'none'}")
+
+
+class MeetingError(FouError, ValueError):
+    """The report cannot be made for the meeting or year asked for: that year has no data, or
+    no steering-group meeting is configured; the message says which."""
+
+
+class NoPublishedDatabase(FouError, FileNotFoundError):
+    """No published warehouse yet: "inget publicerat datalager i <path>: kör först den
+    månatliga laddningen (make run)"."""
+
+    def __init__(self, path):
+        super().__init__(f"inget publicerat datalager i {path}: kör först den månatliga laddningen (make run)")
+        self.path = path
 
 
 class DbtFailed(FouError, RuntimeError):
@@ -42,11 +89,3 @@ class PublishRefused(FouError, RuntimeError):
     def __init__(self, message: str, lost=None):
         super().__init__(message)
         self.lost = lost or []
-
-
-class NoPublishedDatabase(FouError, FileNotFoundError):
-    """No published database yet: every command that reads it says so in this one line."""
-
-    def __init__(self, path):
-        super().__init__(f"inget publicerat datalager i {path}: kör först den månatliga laddningen (make run)")
-        self.path = path

@@ -22,7 +22,7 @@ from requests.adapters import HTTPAdapter
 from urllib3.exceptions import MaxRetryError, NewConnectionError
 from urllib3.util.retry import Retry
 
-from ingestion.errors import SourceError, SourceUnreachable
+from ingestion.errors import HttpStatusError, SourceError, SourceUnreachable
 
 log = logging.getLogger(__name__)
 
@@ -120,14 +120,6 @@ class Response:
                 f"{self.source}: {self.method} {self.url} returned invalid JSON "
                 f"({len(self.body)} bytes, sha256 {self.sha256[:12]}): {exc}"
             ) from exc
-
-
-class HttpStatusError(SourceError):
-    """An answer with an error status; `status` lets a client react (SCB: 403 = too many cells)."""
-
-    def __init__(self, message: str, status: int):
-        super().__init__(message)
-        self.status = status
 
 
 def _problem(r: requests.Response) -> str:

@@ -54,7 +54,11 @@ QUERIES = {
         "select kpi_id, area, direction, position from raw.oj_kpi_config order by position",
     ],
     "records": ["select sha256, record_type, status from raw.record_files order by sha256, record_type"],
-    "config": ["select * from raw.region_members order by all", "select * from raw.population_tables order by all"],
+    "config": [
+        "select * from raw.region_members order by all",
+        "select * from raw.population_tables order by all",
+        "select * from raw.result_goals order by all",
+    ],
 }
 
 

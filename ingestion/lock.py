@@ -18,11 +18,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
-from ingestion.errors import FouError
-
-
-class LoadRunning(FouError):
-    """Another load holds the data dir's lock."""
+from ingestion.errors import LoadRunning
 
 
 def _holder(path: Path) -> str:

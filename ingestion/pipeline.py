@@ -1,60 +1,117 @@
 """The steps of the monthly load, a few lines each, callable from Airflow tasks, the CLI and
-tests alike. Heavy imports (dbt, GX, the report) happen inside the step that needs them, so
-that an unchanged month pays for none of them."""
+tests alike. Each returns a small dataclass, defined next to the code that makes it, whose
+summary() is the line `fou run` prints for the task. Heavy imports (dbt, GX, the report)
+happen inside the step that needs them, so that an unchanged month pays for none of them."""
 
 from __future__ import annotations
 
 import json
 import logging
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ingestion import coverage, incremental, warehouse
 from ingestion.errors import PublishRefused
 from ingestion.settings import Settings
 
+if TYPE_CHECKING:
+    from ingestion.kolada.load import KoladaLoadResult
+    from ingestion.quality import GateResult
+    from ingestion.records.intake import IntakeResult
+    from ingestion.scb.load import ScbLoadResult
+
 log = logging.getLogger(__name__)
+
+
+@dataclass
+class ExtractResult:
+    """The answers an extract landed (paths as text, for XCom); the load reads them."""
+
+    landed: list[str]
+
+    def summary(self) -> str:
+        return f"{len(self.landed)} answer(s) landed"
+
+
+@dataclass
+class DbtBuildResult:
+    """What dbt build did (ingestion/incremental.py's plan) and whether the gate, publish and
+    the report have anything left to do (False: the DAG's short-circuit skips them)."""
+
+    skipped: bool
+    full: bool
+    changed: list[str]
+    reason: str
+    later_steps: bool = True
+
+    def summary(self) -> str:
+        if self.later_steps:
+            return "marts up to date (built where inputs changed)"
+        return "nothing changed, later steps skipped"
+
+
+@dataclass
+class PublishResult:
+    """The published database, and whether this run replaced it."""
+
+    path: str
+    published: bool
+
+    def summary(self) -> str:
+        return "published" if self.published else "unchanged, not republished"
+
+
+@dataclass
+class ReportResult:
+    """The report files of the year (built now, or unchanged since they were)."""
+
+    files: list[str]
+
+    def summary(self) -> str:
+        return f"{len(self.files)} file(s)"
 
 
 # ---------------------------------------------------------------- SCB population
 
 
-def extract_population(settings: Settings) -> list[str]:
+def extract_population(settings: Settings) -> ExtractResult:
     from ingestion.scb import extract
 
-    return [str(p) for p in extract.extract_population(settings)]
+    return ExtractResult([str(p) for p in extract.extract_population(settings)])
 
 
-def load_population(settings: Settings, landed: list[str]) -> dict:
+def load_population(settings: Settings, extracted: ExtractResult) -> ScbLoadResult:
     """The run's summary: answers loaded, new months of the monthly table, tables SCB has not
     updated (not downloaded again) and tables SCB has discontinued."""
     from ingestion.scb import load
 
     warehouse.load_config(settings)
-    return load.load_landed(settings, [Path(p) for p in landed])
+    return load.load_landed(settings, [Path(p) for p in extracted.landed])
 
 
 # ---------------------------------------------------------------- Kolada (ÖJ)
 
 
-def extract_oj(settings: Settings) -> list[str]:
+def extract_oj(settings: Settings) -> ExtractResult:
     """ÖJ from Kolada v3: the run's manifest first, then every landed answer. A KPI batch that
     fails is listed in the manifest and the others go on; raises only if every KPI failed."""
     from ingestion.kolada import extract
 
-    return [str(p) for p in extract.extract(settings)]
+    return ExtractResult([str(p) for p in extract.extract(settings)])
 
 
-def load_oj(settings: Settings, landed: list[str]) -> dict:
+def load_oj(settings: Settings, extracted: ExtractResult) -> KoladaLoadResult:
     """Load the ÖJ answers; the returned report lists failed KPIs (they keep earlier values)."""
     from ingestion.kolada import load
 
-    return load.load(settings, landed)
+    return load.load(settings, extracted.landed)
 
 
 # ---------------------------------------------------------------- the unit's records
 
 
-def load_records(settings: Settings) -> dict:
+def load_records(settings: Settings) -> IntakeResult:
     """Per file: rows loaded and quarantined; the bad rows are in <data_dir>/reports/intake_<date>.txt."""
     from ingestion.records import intake
 
@@ -64,9 +121,11 @@ def load_records(settings: Settings) -> dict:
 # ---------------------------------------------------------------- build, check, publish, report
 
 
-def dbt_build(settings: Settings) -> dict:
+def dbt_build(settings: Settings) -> DbtBuildResult:
     """dbt build of what the changed inputs feed (ingestion/incremental.py): nothing when no
-    source changed since the last successful build, everything when the dbt project changed."""
+    source changed since the last successful build, everything when the dbt project changed.
+    `later_steps` is False when dbt built nothing and the gate, publish and the report all last
+    ran on exactly these inputs: then an unchanged month ends here (the DAG's short-circuit)."""
     from ingestion import dbt
 
     plan = incremental.plan_dbt_build(settings)
@@ -76,13 +135,8 @@ def dbt_build(settings: Settings) -> dict:
         # `make test` runs them (tests/test_dbt_unit_tests.py), the monthly load does not (dbt's advice)
         dbt.run(settings, "build", "--exclude-resource-type", "unit_test", *plan.dbt_args)
         incremental.record(settings, "dbt_build", plan.fingerprint)
-    return {"skipped": plan.skip, "full": plan.full, "changed": plan.changed, "reason": plan.reason}
-
-
-def anything_left_after_dbt(settings: Settings, built: dict) -> bool:
-    """The DAG's short-circuit: False when dbt built nothing and the gate, publish and the report
-    all last ran on exactly these inputs; then an unchanged month ends here."""
-    return not built["skipped"] or not downstream_is_current(settings)
+    later_steps = not plan.skip or not downstream_is_current(settings)
+    return DbtBuildResult(plan.skip, plan.full, list(plan.changed), plan.reason, later_steps)
 
 
 def downstream_is_current(settings: Settings, year: int | None = None) -> bool:
@@ -98,28 +152,28 @@ def downstream_is_current(settings: Settings, year: int | None = None) -> bool:
     )
 
 
-def quality_gate(settings: Settings) -> dict:
+def quality_gate(settings: Settings) -> GateResult:
     """GX checks of the work database (expectations/). Builds Data Docs every time; raises
     QualityGateFailed, naming each failed error-level expectation, so publish never runs."""
+    from ingestion import quality
+
     fp = incremental.gate_fingerprint(settings)
     if incremental.step_is_current(settings, "quality_gate", fp):  # passed on these very inputs
         log.info("quality gate: skipped, it passed on the same inputs and checks")
-        return {"passed": True, "skipped": True}
-    from ingestion import quality
-
+        return quality.GateResult(passed=True, rerun=False)
     result = quality.run(settings)
     if not result.passed:
         raise quality.gate_failed(result)
     incremental.record(settings, "quality_gate", fp)
-    return result.summary()
+    return result.gate_result()
 
 
-def publish(settings: Settings) -> str:
+def publish(settings: Settings) -> PublishResult:
     """Copy the work database for analysts, unless what it holds was published already."""
     fp = incremental.gate_fingerprint(settings)
     if settings.published_db.exists() and incremental.step_is_current(settings, "publish", fp):
         log.info("publish: skipped, the published database already holds these inputs")
-        return str(settings.published_db)
+        return PublishResult(str(settings.published_db), published=False)
     lost = coverage.lost_slices(settings.published_db, settings.work_db)
     if lost and not settings.allow_shrink:
         raise PublishRefused(coverage.refusal_message(lost), lost)
@@ -127,7 +181,7 @@ def publish(settings: Settings) -> str:
         log.warning("publish: %d lost slice(s) allowed by FOU_ALLOW_SHRINK", len(lost))
     path = str(warehouse.publish(settings, lost))
     incremental.record(settings, "publish", fp)
-    return path
+    return PublishResult(path, published=True)
 
 
 def report_year() -> int:
@@ -138,7 +192,7 @@ def report_year() -> int:
     return covered_year(next_meeting())
 
 
-def build_report(settings: Settings, year: int | None = None) -> list[str]:
+def build_report(settings: Settings, year: int | None = None) -> ReportResult:
     """The steering-group report of `year` (default: last year), unless it was built from this
     very published file by the same report code. Checked before importing the report code."""
     from report import next_meeting
@@ -148,9 +202,9 @@ def build_report(settings: Settings, year: int | None = None) -> list[str]:
     current, state_path, state = incremental.report_is_current(settings, year)
     if current:
         log.info("report: skipped, it was built from the same published database")
-        return state["files"]
+        return ReportResult(state["files"])
     from report.build import build
 
     state["files"] = [str(p) for p in build(settings.published_db, settings.reports_dir, year, on=on) if p]
     state_path.write_text(json.dumps(state), encoding="utf-8")
-    return state["files"]
+    return ReportResult(state["files"])

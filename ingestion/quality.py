@@ -63,18 +63,42 @@ class QualityResult:
     def passed(self) -> bool:
         return not self.errors
 
-    def summary(self) -> dict:
+    def summary(self) -> str:
+        return self.gate_result().summary()
+
+    def gate_result(self) -> GateResult:
         """Small and JSON-friendly, for Airflow's XCom."""
-        return {
-            "passed": self.passed,
-            "checks": len(self.checked),
-            "expectations": self.expectations,
-            "errors": [str(f) for f in self.errors],
-            "warnings": [str(f) for f in self.warnings],
-            "skipped": sorted(self.skipped),
-            "data_docs": str(self.data_docs),
-            "seconds": round(self.seconds, 1),
-        }
+        return GateResult(
+            passed=self.passed,
+            checks=len(self.checked),
+            expectations=self.expectations,
+            errors=[str(f) for f in self.errors],
+            warnings=[str(f) for f in self.warnings],
+            skipped=sorted(self.skipped),
+            data_docs=str(self.data_docs),
+            seconds=round(self.seconds, 1),
+        )
+
+
+@dataclass
+class GateResult:
+    """The quality gate step's outcome (QualityResult.gate_result); `rerun` is False when the
+    gate passed on these very inputs before and was not run again (the other fields are empty)."""
+
+    passed: bool
+    checks: int = 0
+    expectations: int = 0
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # checks whose tables are not there yet
+    data_docs: str = ""
+    seconds: float = 0.0
+    rerun: bool = True
+
+    def summary(self) -> str:
+        if not self.rerun:
+            return "passed on the same inputs before, not rerun"
+        return f"{self.expectations} expectation(s): {len(self.errors)} failed, {len(self.warnings)} warned"
 
 
 def gate_failed(result: QualityResult) -> QualityGateFailed:

@@ -14,10 +14,6 @@ def covered_year(meeting: date) -> int:
     return meeting.year - 1
 
 
-class MeetingError(Exception):
-    """A meeting (or year) the published warehouse has nothing for: one line for the user."""
-
-
 def meetings() -> list[date]:
     return sorted(yaml.safe_load(MEETINGS.read_text(encoding="utf-8"))["meetings"])
 

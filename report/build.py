@@ -18,7 +18,8 @@ from pathlib import Path
 import duckdb
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from report import MeetingError, covered_year, meeting_for, rendering
+from ingestion.errors import MeetingError, NoPublishedDatabase
+from report import covered_year, meeting_for, rendering
 from report.base import GENERATED_NOTICE, Marts, region
 from report.sections import fees, meeting, municipality, oj, provenance
 
@@ -105,8 +106,8 @@ def _write(path: Path, write) -> Path:
 def build(db: Path, out_dir: Path, year: int | None = None, pdf: bool = True, on: date | None = None) -> tuple:
     """The deck of meeting `on` (or of the meeting covering activity year `year`) from the
     published database `db`, written into `out_dir`: (html, pdf or None, pptx)."""
-    if not db.exists():
-        raise FileNotFoundError(f"{db} finns inte: kör först den månatliga laddningen (make run)")
+    if not db.exists():  # the same line as every command's (ingestion.warehouse.published)
+        raise NoPublishedDatabase(db)
     year = year if year is not None else covered_year(on)
     with duckdb.connect(str(db), read_only=True) as con:
         context = gather(con, year, on)

@@ -271,7 +271,7 @@ def test_cells_missing_with_status_markers_load_with_their_markers(live, fake_se
     settings, fake = live
     fake.mutate = drop_cells(marked=True)
     landed = scb_extract.extract_population(settings)
-    pipeline.load_population(settings, [str(p) for p in landed])
+    pipeline.load_population(settings, pipeline.ExtractResult([str(p) for p in landed]))
     with duckdb.connect(str(settings.work_db), read_only=True) as con:
         nulls, marked = con.execute(
             "select count(*) filter (where value is null), count(*) filter (where status = '..') "

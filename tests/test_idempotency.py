@@ -67,8 +67,8 @@ def test_same_month_twice_gives_identical_marts_and_no_duplicates(reference):
 def test_rerun_after_a_failure_resumes_without_duplicates(settings, monkeypatch, reference):
     monkeypatch.setenv("FOU_FULL_BUILD", "1")
     settings = settings.model_copy(update={"full_build": True})
-    landed = pipeline.extract_population(settings)
-    pipeline.load_population(settings, landed[:2])  # the load died half way through
+    landed = pipeline.extract_population(settings).landed
+    pipeline.load_population(settings, pipeline.ExtractResult(landed[:2]))  # the load died half way through
     full_run(settings)  # the next run resumes
     assert mart_checksums(settings.published_db) == reference["marts"]
     assert raw_counts(settings.work_db) == reference["raw"]

@@ -24,7 +24,7 @@ def built(tmp_path_factory, module_monkeypatch):
     module_monkeypatch.delenv("FOU_FULL_BUILD", raising=False)
     run_loads(settings)
     first = pipeline.dbt_build(settings)
-    assert first["full"] and not first["skipped"]
+    assert first.full and not first.skipped
     pipeline.quality_gate(settings)
     pipeline.publish(settings)
     return settings
@@ -46,8 +46,8 @@ def test_nothing_changed_skips_dbt_gate_and_publish(built):
     run_loads(settings)  # the same answers and files again
     plan = incremental.plan_dbt_build(settings)
     assert plan.skip and plan.changed == [], plan.reason
-    assert pipeline.dbt_build(settings)["skipped"]
-    assert pipeline.quality_gate(settings) == {"passed": True, "skipped": True}
+    assert pipeline.dbt_build(settings).skipped
+    assert not pipeline.quality_gate(settings).rerun  # passed on these inputs before
     pipeline.publish(settings)
     assert settings.published_db.stat().st_mtime_ns == published  # not copied again
 
@@ -58,7 +58,7 @@ def test_an_unchanged_month_has_nothing_left_after_dbt_once_the_report_is_built(
     assert not pipeline.downstream_is_current(settings)  # no report built yet
     pipeline.build_report(settings)
     run_loads(settings)
-    assert pipeline.dbt_build(settings)["skipped"]
+    assert pipeline.dbt_build(settings).skipped
     assert pipeline.downstream_is_current(settings)
     assert not pipeline.downstream_is_current(settings, year=2019)  # another year's report is not built
 
@@ -83,7 +83,7 @@ def test_a_new_record_file_rebuilds_the_records_marts_only(built):
     after = work(settings, "select n_requests from marts.fct_request_totals where year = 2026")
     assert after[0][0] == (before[0][0] if before else 0) + 3
     # the gate and publish see a change too, so they run and the analysts get the new figure
-    assert not pipeline.quality_gate(settings).get("skipped")
+    assert pipeline.quality_gate(settings).rerun
     published = settings.published_db.stat().st_mtime_ns
     pipeline.publish(settings)
     assert settings.published_db.stat().st_mtime_ns != published

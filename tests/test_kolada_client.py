@@ -57,7 +57,9 @@ def test_paging_follows_next_url_until_it_is_empty(fake_server, monkeypatch, set
 
 
 def test_paging_refuses_a_next_url_that_loops(fake_server, monkeypatch, settings):
-    loop = lambda call: Reply(200, {"values": [], "next_url": f"{fake_server.url}/v3/kpi?page=1&per_page=5000"})  # noqa: E731
+    def loop(call):
+        return Reply(200, {"values": [], "next_url": f"{fake_server.url}/v3/kpi?page=1&per_page=5000"})
+
     fake_server.route("GET", "/v3/kpi", loop)
     with pytest.raises(SourceError, match="does not end"):
         kolada_client.KoladaClient(live_settings(fake_server, monkeypatch)).metadata("kpi")
@@ -126,8 +128,8 @@ def test_live_extract_a_failing_batch_does_not_stop_the_others(fake_server, monk
     assert len(first_batch_calls) == len(kolada_client.chunks(sorted(places)))
     # the failing batch stops at its first call (400), the first batch is complete
     report = kolada_load.load(settings, [str(p) for p in landed])
-    assert report["failed_kpis"] == sorted(second_batch)
-    assert report["kpis_loaded"] == len(kpis) - len(second_batch)
+    assert report.failed_kpis == sorted(second_batch)
+    assert report.kpis_loaded == len(kpis) - len(second_batch)
     with duckdb.connect(str(settings.work_db), read_only=True) as con:
         n, gen = con.execute("select count(*), bool_or(is_generated) from raw.kolada_values").fetchone()
         failed_json = con.execute("select failed_kpis from raw.kolada_load_runs").fetchone()[0]
@@ -148,7 +150,7 @@ def test_live_extract_a_failing_batch_does_not_stop_the_others(fake_server, monk
     monkeypatch.setenv("FOU_SOURCE_MODE", "snapshot")
     snap = Settings()
     report = kolada_load.load(snap, [str(p) for p in kolada_extract.extract(snap)])
-    assert sorted(report["kept_real_kpis"]) == sorted(kolada_client.chunks(kpis)[0])
+    assert sorted(report.kept_real_kpis) == sorted(kolada_client.chunks(kpis)[0])
     with duckdb.connect(str(settings.work_db), read_only=True) as con:
         rows = dict(con.execute("select kpi, bool_or(is_generated) from raw.kolada_values group by kpi").fetchall())
     assert all(rows[k] is False for k in kolada_client.chunks(kpis)[0])
@@ -197,10 +199,10 @@ def test_the_same_answers_again_are_not_reloaded_and_a_changed_one_is(settings):
             )
 
     first = kolada_load.load(settings, [str(p) for p in kolada_extract.extract(settings)])
-    assert first["values_loaded"] > 0 and not first.get("unchanged")
+    assert first.values_loaded > 0 and not first.unchanged
     before = state()
     again = kolada_load.load(settings, [str(p) for p in kolada_extract.extract(settings)])
-    assert again["unchanged"] and again["values_loaded"] == 0
+    assert again.unchanged and again.values_loaded == 0
     assert state() == before  # same rows, and no load run logged for a load that did nothing
 
     # a revised answer (one value changed): its KPIs are loaded again, with the new value
@@ -215,7 +217,7 @@ def test_the_same_answers_again_are_not_reloaded_and_a_changed_one_is(settings):
     meta = json.loads(answer.with_suffix(".meta.json").read_text(encoding="utf-8"))
     revised.with_suffix(".meta.json").write_text(json.dumps({**meta, "sha256": revised.stem}), encoding="utf-8")
     changed = kolada_load.load(settings, [revised.as_posix() if p == str(answer) else p for p in landed])
-    assert not changed.get("unchanged") and changed["values_loaded"] == before[0][0]
+    assert not changed.unchanged and changed.values_loaded == before[0][0]
     with duckdb.connect(str(settings.work_db), read_only=True) as con:
         assert con.execute("select count(*) from raw.kolada_values where value = 12345.5").fetchone()[0] == 1
 

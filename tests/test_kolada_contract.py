@@ -11,7 +11,6 @@ from pathlib import Path
 
 import duckdb
 
-from ingestion import console
 from ingestion.kolada import client as kolada_client
 from ingestion.kolada import extract as kolada_extract
 from ingestion.kolada import load as kolada_load
@@ -77,7 +76,7 @@ def test_metadata_is_asked_by_id_and_only_the_groups_needed(fake_server, monkeyp
     manifest = json.loads(landed[0].read_text(encoding="utf-8"))
     assert manifest["similar_groups"]["0123"] == "G36537"  # Liknande kommuner IFO, Järfälla, 2024
     report = kolada_load.load(s, [str(p) for p in landed])
-    assert report["failed_kpis"] == []
+    assert report.failed_kpis == []
     with duckdb.connect(str(s.work_db), read_only=True) as con:
         n_kpis = con.execute("select count(*) from raw.kolada_kpis").fetchone()[0]
         titles = [r[0] for r in con.execute("select distinct group_title from raw.kolada_groups").fetchall()]
@@ -94,10 +93,10 @@ def test_a_404_batch_is_asked_per_kpi_and_only_the_missing_one_fails(fake_server
         empty={silent},
     )
     report = run(live(fake_server, monkeypatch))
-    assert report["failed_kpis"] == sorted([gone, silent])
-    assert "HTTP 404" in report["failed_reasons"][gone]
-    assert "no value for " + silent in report["failed_reasons"][silent]
-    assert report["kpis_loaded"] == len(ids) - 2
+    assert report.failed_kpis == sorted([gone, silent])
+    assert "HTTP 404" in report.failed_reasons[gone]
+    assert "no value for " + silent in report.failed_reasons[silent]
+    assert report.kpis_loaded == len(ids) - 2
     asked_alone = {segments(c)["kpi"][0] for c in fake.data_calls if len(segments(c)["kpi"]) == 1}
     first_batch = kolada_client.chunks(ids)[0]
     assert asked_alone == set(first_batch)  # only the 404 batch was asked again one by one
@@ -110,22 +109,25 @@ def test_a_month_later_only_changes_are_asked_and_deleted_values_go(fake_server,
     fake = FakeKolada(fake_server, next_url="relative", per_page=2000)
     s = live(fake_server, monkeypatch)
     first = run(s)
-    assert first["incremental_kpis"] == {}
-    assert "asked only for changes" not in console._what("oj.load_oj", first)
+    assert first.incremental_kpis == {}
+    assert "asked only for changes" not in first.summary()
     before = values(s)
     assert (kpi, "0114", 2024, "T") in before and (kpi, "0123", 2023, "T") in before
 
     fake.changes = {(kpi, "0114", 2024, "T"): 99.5, (kpi, "0123", 2023, "T"): DELETED}
     fake.data_calls.clear()
     second = run(s)
-    assert set(second["incremental_kpis"]) == set(s.kpis.ids)
-    assert f"; {len(s.kpis.ids)} KPI(s) asked only for changes since the last load" in console._what("load_oj", second)
+    assert set(second.incremental_kpis) == set(s.kpis.ids)
+    assert f"; {len(s.kpis.ids)} KPI(s) asked only for changes since the last load" in second.summary()
     assert all(c.query.get("from_date") for c in fake.data_calls)  # every data call, every page
     after = values(s)
     assert after[(kpi, "0114", 2024, "T")] == 99.5
     assert (kpi, "0123", 2023, "T") not in after
     assert len(after) == len(before) - 1
-    unchanged = lambda k: k[:2] != (kpi, "0114") and not k[1].startswith("G")  # noqa: E731
+
+    def unchanged(k):
+        return k[:2] != (kpi, "0114") and not k[1].startswith("G")
+
     assert {k: v for k, v in after.items() if unchanged(k)} == {
         k: v for k, v in before.items() if unchanged(k) and k != (kpi, "0123", 2023, "T")
     }
@@ -135,7 +137,7 @@ def test_a_month_later_only_changes_are_asked_and_deleted_values_go(fake_server,
     # a full reload on demand asks without from_date and gets the same table back
     fake.data_calls.clear()
     full = run(live(fake_server, monkeypatch, FOU_KOLADA_FULL_RELOAD="1"))
-    assert full["incremental_kpis"] == {} and not any(c.query.get("from_date") for c in fake.data_calls)
+    assert full.incremental_kpis == {} and not any(c.query.get("from_date") for c in fake.data_calls)
     assert values(s) == after
 
 

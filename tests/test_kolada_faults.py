@@ -43,11 +43,11 @@ def test_a_batch_answering_500_every_time_keeps_its_values_marked_stale(fake_ser
     FakeKolada(fake_server, fail=fail)
     s = live(fake_server, monkeypatch)
     first = run(s)
-    assert first["stale_kpis"] == {} and first["failed_kpis"] == []
+    assert first.stale_kpis == {} and first.failed_kpis == []
     broken["on"] = True
     report = run(s)
-    assert sorted(report["stale_kpis"]) == sorted(second)
-    assert all("500" in why and "kolada" in why for why in report["stale_kpis"].values())
+    assert sorted(report.stale_kpis) == sorted(second)
+    assert all("500" in why and "kolada" in why for why in report.stale_kpis.values())
     with duckdb.connect(str(s.work_db), read_only=True) as con:
         stale = dict(con.execute("select kpi, bool_and(is_stale) from raw.kolada_values group by kpi").fetchall())
         reasons = {r[0] for r in con.execute("select stale_reason from raw.kolada_values where is_stale").fetchall()}
@@ -61,7 +61,7 @@ def test_a_batch_answering_500_every_time_keeps_its_values_marked_stale(fake_ser
     assert runs[0] == {} and sorted(runs[1]) == sorted(second)
 
     broken["on"] = False  # the next good month refreshes them: no longer stale
-    assert run(s)["stale_kpis"] == {}
+    assert run(s).stale_kpis == {}
     with duckdb.connect(str(s.work_db), read_only=True) as con:
         assert con.execute("select count(*) from raw.kolada_values where is_stale").fetchone()[0] == 0
 
@@ -113,7 +113,7 @@ def test_a_12_comma_5_value_is_quarantined_and_the_rest_loads(fake_server, monke
     fake_server.route_prefix("GET", "/v3/data/", with_text_value)
     s = live(fake_server, monkeypatch)
     report = run(s)
-    assert report["quarantined_values"] == [
+    assert report.quarantined_values == [
         f"{fake_kpi} 0114 2024 T: kolada: value is text '12,5', not a number "
         "(a decimal comma: Kolada sends numbers, not text)"
     ]

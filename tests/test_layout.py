@@ -38,9 +38,10 @@ def graph() -> dict[str, set[str]]:
     return {name: {i for i in imports(path) if i in files and i != name} for name, path in files.items()}
 
 
-def test_report_and_expectations_import_nothing_from_ingestion():
+def test_report_and_expectations_import_nothing_from_ingestion_but_its_exceptions():
+    """The one error hierarchy (ingestion/errors.py, no imports of its own) is shared; nothing else."""
     offenders = {
-        m: sorted(i for i in deps if i.startswith("ingestion"))
+        m: sorted(i for i in deps if i.startswith("ingestion") and not i.startswith("ingestion.errors"))
         for m, deps in graph().items()
         if m.startswith(("report", "expectations"))
     }

@@ -39,7 +39,7 @@ def rank_best_first(values: dict[str, float], direction: str) -> dict[str, int]:
 
 def test_offline_load_fills_the_mart_and_every_row_says_generated(mart):
     con, report = mart
-    assert report["failed_kpis"] == [] and report["generated"] is True
+    assert report.failed_kpis == [] and report.generated is True
     n, kpis, munis, prov = con.execute(
         "select count(*), count(distinct kpi_id), count(distinct municipality_id), "
         "list(distinct value_provenance) from marts.fct_oj_results"
@@ -144,7 +144,7 @@ def test_example_query_in_docs_runs_as_written(mart):
 def test_freshness_and_status_columns_reach_the_mart(mart):
     """Offline nothing failed: no row is stale, and every row with a value says when it was fetched."""
     con, report = mart
-    assert report["stale_kpis"] == {} and report["quarantined_values"] == []
+    assert report.stale_kpis == {} and report.quarantined_values == []
     stale, no_stamp, reasons = con.execute(
         "select count(*) filter (is_stale), count(*) filter (value is not null and refreshed_at is null), "
         "count(stale_reason) from marts.fct_oj_results"

@@ -86,12 +86,12 @@ def test_a_new_run_replaces_a_tables_cells_and_keeps_every_answer(settings, fake
     monkeypatch.setenv("FOU_SOURCE_MODE", "live")
     live = pipeline.extract_population(Settings())
     pipeline.load_population(settings, live)
-    live_data = {p.rsplit("/", 1)[1][:-5] for p in live}
+    live_data = {p.rsplit("/", 1)[1][:-5] for p in live.landed}
     with duckdb.connect(str(settings.work_db), read_only=True) as con:
         cell_shas = {r[0] for r in con.execute("select distinct sha256 from raw.scb_population_cells").fetchall()}
         landed = con.execute("select count(*) from raw.landing_files").fetchone()[0]
     assert cell_shas and cell_shas <= live_data
-    assert landed == len(set(snapshot) | set(live))
+    assert landed == len(set(snapshot.landed) | set(live.landed))
 
 
 def monthly(con, region, month, sex, band):

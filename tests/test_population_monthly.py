@@ -6,7 +6,7 @@ import json
 
 import duckdb
 
-from ingestion import console, pipeline
+from ingestion import pipeline
 from ingestion.settings import SNAPSHOT_DIR
 
 REAL = json.loads((SNAPSHOT_DIR / "scb/TAB6471/counties_10y_2026M01-M04.json").read_text(encoding="utf-8"))
@@ -45,8 +45,8 @@ def test_offline_mart_holds_the_real_county_months_only(bundled_warehouse):
 def test_the_summary_says_which_months_are_new(settings):
     landed = pipeline.extract_population(settings)
     first = pipeline.load_population(settings, landed)
-    assert first["new_months"] == ["2026M01", "2026M02", "2026M03", "2026M04"]
-    assert "new months: 2026M01, 2026M02, 2026M03, 2026M04" in console._what("population.load_population", first)
+    assert first.new_months == ["2026M01", "2026M02", "2026M03", "2026M04"]
+    assert "new months: 2026M01, 2026M02, 2026M03, 2026M04" in first.summary()
     again = pipeline.load_population(settings, pipeline.extract_population(settings))
-    assert again["new_months"] == [] and again["answers_loaded"] == 0
-    assert "new months: none" in console._what("population.load_population", again)
+    assert again.new_months == [] and again.answers_loaded == 0
+    assert "new months: none" in again.summary()

@@ -35,7 +35,7 @@ def loads_and_build(settings) -> None:
     pipeline.dbt_build(settings)
 
 
-def gate_then_publish(settings) -> str:
+def gate_then_publish(settings) -> pipeline.PublishResult:
     """The DAG's last two tasks: publish runs only when the gate did not raise."""
     pipeline.quality_gate(settings)
     return pipeline.publish(settings)
@@ -79,13 +79,13 @@ def corrupt(settings, *sql: str) -> None:
 
 def test_clean_load_passes_the_gate_and_is_published(work):
     summary = pipeline.quality_gate(work)
-    assert summary["passed"] and summary["errors"] == []
-    assert summary["warnings"] == []  # a clean offline load has nothing to report either
+    assert summary.passed and summary.errors == []
+    assert summary.warnings == []  # a clean offline load has nothing to report either
     # the suites of every part of the warehouse ran, none skipped for want of a table
     # (record formats whose files are absent may be skipped)
-    assert not [s for s in summary["skipped"] if not s.startswith("raw_records_")]
-    assert summary["expectations"] > 60
-    docs = Path(summary["data_docs"])
+    assert not [s for s in summary.skipped if not s.startswith("raw_records_")]
+    assert summary.expectations > 60
+    docs = Path(summary.data_docs)
     assert docs == work.data_dir / "data_docs" / "index.html" and docs.exists()
     assert (work.data_dir / "data_docs" / "validations" / "fct_fees_per_year").is_dir()
 

@@ -102,13 +102,14 @@ def test_inbox_file_with_blank_rows_comment_nfd_name_and_typo(s):
         "A3;2026;Sigtuna;nej;diariet\n"  # row 7
     )
     (s.inbox / name).write_text(text, encoding="utf-8")
-    r = intake.load_records(s)[f"inbox/{name}"]
-    assert (r["record_type"], r["loaded"], r["quarantined"]) == ("requests", 2, 1)
+    result = intake.load_records(s)
+    r = result.files[f"inbox/{name}"]
+    assert (r.record_type, r.loaded, r.quarantined) == ("requests", 2, 1)
     with duckdb.connect(str(s.work_db), read_only=True) as con:
         loaded = con.execute("select förfrågan_id, source_row from raw.records_requests order by 1").fetchall()
     assert loaded == [("A1", 2), ("A3", 7)]
     report = s.inbox / "rapporter" / f"intag_{warehouse.now().astimezone(ZoneInfo('Europe/Stockholm')).date()}.txt"
-    assert r["report"] == str(report)
+    assert result.report == str(report)
     text = report.read_text(encoding="utf-8")
     assert f"inbox/{name}, rad 5: beslut: okänt värde 'pagaende': menade du 'pågående'?" in text
     assert (s.reports_dir / report.name.replace("intag_", "intake_")).read_text(encoding="utf-8") == text

@@ -35,8 +35,8 @@ def test_good_rows_load_bad_rows_quarantined_and_reported(s):
     )
     (s.inbox / "förfrågningar_mars.csv").write_bytes(broken.encode("cp1252"))
     report = intake.load_records(s)
-    r = report["inbox/förfrågningar_mars.csv"]
-    assert (r["status"], r["record_type"], r["loaded"], r["quarantined"]) == ("loaded", "requests", 2, 3)
+    r = report.files["inbox/förfrågningar_mars.csv"]
+    assert (r.status, r.record_type, r.loaded, r.quarantined) == ("loaded", "requests", 2, 3)
     assert query(s, "select förfrågan_id, ursprung from raw.records_requests order by 1") == [
         ("R1", "0163"),
         ("R4", "0114"),
@@ -50,7 +50,7 @@ def test_good_rows_load_bad_rows_quarantined_and_reported(s):
         ("förfrågningar_mars.csv", 6, "förfrågan_id"),
     ]
     assert "'Täby' är ingen av regionens kommuner" in quarantine[0][3]
-    text = open(r["report"], encoding="utf-8").read()
+    text = open(report.report, encoding="utf-8").read()
     assert "inbox/förfrågningar_mars.csv: 2 rad(er) inlästa, 3 i karantän" in text
     assert "inbox/förfrågningar_mars.csv, rad 4: beslut: 'kanske' är inte ett tillåtet värde" in text
     assert "rad 6: förfrågan_id: samma nyckel som rad 5 (dubblettrad)" in text
@@ -65,11 +65,11 @@ def test_good_rows_load_bad_rows_quarantined_and_reported(s):
 
 def test_same_file_is_not_loaded_twice_even_renamed(s):
     (s.inbox / "budget.csv").write_text(BUDGET, encoding="utf-8")
-    assert intake.load_records(s)["inbox/budget.csv"]["loaded"] == 2
+    assert intake.load_records(s).files["inbox/budget.csv"].loaded == 2
     shutil.copy(s.inbox / "budget.csv", s.inbox / "driftredovisning_kopia.csv")
     report = intake.load_records(s)
-    assert report["inbox/budget.csv"]["status"] == "already loaded"
-    assert report["inbox/driftredovisning_kopia.csv"]["status"] == "already loaded"
+    assert report.files["inbox/budget.csv"].status == "already loaded"
+    assert report.files["inbox/driftredovisning_kopia.csv"].status == "already loaded"
     assert query(s, "select count(*) from raw.records_budget") == [(2,)]
     assert query(s, "select count(*) from raw.record_files") == [(1,)]
 
@@ -94,18 +94,18 @@ def test_bad_files_are_rejected_kept_and_do_not_block_others(s):
     (s.inbox / "anteckningar.csv").write_text("a;b\n1;2\n", encoding="utf-8")  # unknown type
     (s.inbox / "budget.csv").write_text(BUDGET, encoding="utf-8")
     report = intake.load_records(s)
-    assert report["inbox/budget.csv"]["loaded"] == 2
+    assert report.files["inbox/budget.csv"].loaded == 2
     for name in ("budget_tom.csv", "staffing.csv", "anteckningar.csv"):
-        assert (report[f"inbox/{name}"]["status"], report[f"inbox/{name}"]["quarantined"]) == ("rejected", 1)
+        assert (report.files[f"inbox/{name}"].status, report.files[f"inbox/{name}"].quarantined) == ("rejected", 1)
     problems = dict(query(s, "select file_name, problem from raw.records_quarantine"))
     assert problems["budget_tom.csv"] == "filen är tom"
     assert problems["staffing.csv"].startswith("kolumn saknas: finansiering, källa")
     assert problems["anteckningar.csv"].startswith("okänd filtyp")
     assert len(list((s.landing_dir / "records").iterdir())) == 4  # every original kept
     # a rejected file is not reported again every month; renamed to a known type it is tried again
-    assert intake.load_records(s)["inbox/anteckningar.csv"]["status"] == "already loaded"
+    assert intake.load_records(s).files["inbox/anteckningar.csv"].status == "already loaded"
     (s.inbox / "anteckningar.csv").rename(s.inbox / "requests_anteckningar.csv")
-    assert intake.load_records(s)["inbox/requests_anteckningar.csv"]["status"] == "rejected"
+    assert intake.load_records(s).files["inbox/requests_anteckningar.csv"].status == "rejected"
 
 
 def test_excel_in_the_inbox(s):
@@ -118,8 +118,8 @@ def test_excel_in_the_inbox(s):
             "källa": ["x", "x"],
         }
     ).to_excel(s.inbox / "bemanning_2026.xlsx", index=False)
-    r = intake.load_records(s)["inbox/bemanning_2026.xlsx"]
-    assert (r["record_type"], r["loaded"], r["quarantined"]) == ("staffing", 1, 1)
+    r = intake.load_records(s).files["inbox/bemanning_2026.xlsx"]
+    assert (r.record_type, r.loaded, r.quarantined) == ("staffing", 1, 1)
     assert query(s, "select roll, årsarbetare from raw.records_staffing") == [("chef", "1")]
 
 
@@ -127,8 +127,8 @@ def test_bundled_and_inbox_files_are_both_taken_in(settings):
     assert settings.records == PROJECT_DIR / "records" and settings.inbox == settings.data_dir / "inbox"
     report = intake.load_records(settings)
     bundled = {f"records/{p.name}" for p in (PROJECT_DIR / "records").glob("*.csv")}
-    assert set(report) == bundled
-    assert all(r["quarantined"] == 0 and r["loaded"] > 0 for r in report.values())
+    assert set(report.files) == bundled
+    assert all(r.quarantined == 0 and r.loaded > 0 for r in report.files.values())
     summary = intake.intake_summary(report)
     assert "records/requests.csv [requests]: loaded, 22 row(s) loaded, 0 quarantined" in summary
 

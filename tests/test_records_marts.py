@@ -60,17 +60,14 @@ def rows(run, sql, params=()):
 
 def test_intake_per_file(run):
     first, second = run["first"], run["second"]
-    assert first["inbox/requests.csv"] == first["inbox/requests.csv"] | {
-        "status": "loaded",
-        "loaded": 22,
-        "quarantined": 0,
-    }
+    requests = first.files["inbox/requests.csv"]
+    assert (requests.status, requests.loaded, requests.quarantined) == ("loaded", 22, 0)
     assert (
-        first["inbox/requests_inkorg_trasig.csv"]["loaded"],
-        first["inbox/requests_inkorg_trasig.csv"]["quarantined"],
+        first.files["inbox/requests_inkorg_trasig.csv"].loaded,
+        first.files["inbox/requests_inkorg_trasig.csv"].quarantined,
     ) == (1, 4)
-    assert first["inbox/driftredovisning_trasig.csv"]["status"] == "rejected"
-    assert all(r["status"] == "already loaded" for r in second.values())  # a second run loads nothing
+    assert first.files["inbox/driftredovisning_trasig.csv"].status == "rejected"
+    assert all(r.status == "already loaded" for r in second.files.values())  # a second run loads nothing
 
 
 def test_quarantine_one_clear_line_per_bad_row(run):

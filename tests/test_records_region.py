@@ -46,14 +46,14 @@ def test_records_folder_is_part_of_the_region_config(tmp_path, monkeypatch):
 
 def test_absent_records_folder_loads_nothing(tmp_path):
     s = Settings(data_dir=tmp_path / "data", region_config=region_config(tmp_path, "saknas"))
-    assert intake.load_records(s) == {}
+    assert intake.load_records(s).files == {}
 
 
 def test_a_data_dir_with_another_regions_records_is_refused(tmp_path):
     nordvast = Settings(data_dir=tmp_path / "data", records_dir=tmp_path / "none", inbox_dir=tmp_path / "in")
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "förfrågningar.csv").write_text("förfrågan_id;år;ursprung;beslut;källa\nN1;2026;Solna;ja;x\n")
-    assert intake.load_records(nordvast)["in/förfrågningar.csv"]["loaded"] == 1
+    assert intake.load_records(nordvast).files["in/förfrågningar.csv"].loaded == 1
     other = Settings(data_dir=tmp_path / "data", region_config=region_config(tmp_path, "poster"))
     with pytest.raises(ConfigError, match=r"holds record files of the region 'FoU Nordväst', not 'Södertörn'"):
         intake.load_records(other)

@@ -254,7 +254,7 @@ def test_a_missing_mart_leaves_its_page_out_not_raised(published, tmp_path):
 
 
 def test_a_year_without_data_is_an_error_not_an_empty_report(published, tmp_path):
-    from report import MeetingError
+    from ingestion.errors import MeetingError
 
     with pytest.raises(MeetingError, match="inga uppgifter för verksamhetsår 1990"):
         build(published["settings"].published_db, tmp_path, 1990)

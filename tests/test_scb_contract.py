@@ -18,7 +18,7 @@ from openapi_core import Config, OpenAPI
 from openapi_core.contrib.requests import RequestsOpenAPIRequest
 from openapi_core.validation.response.exceptions import InvalidData
 
-from ingestion import console, pipeline
+from ingestion import pipeline
 from ingestion.errors import SourceError
 from ingestion.http import HttpStatusError
 from ingestion.scb import client as scb_client
@@ -215,15 +215,15 @@ def test_status_markers_are_kept_as_a_column(live, fake_server):
 def test_unchanged_tables_are_not_downloaded_and_discontinued_ones_are_named(live, fake_server):
     fake = FakeScb(fake_server)
     first = pipeline.load_population(live, pipeline.extract_population(live))
-    assert first["discontinued_tables"] == ["TAB638"] and first["unchanged_tables"] == []
-    assert first["new_months"] == ["2026M01", "2026M02"]
-    assert "DISCONTINUED at SCB: TAB638" in console._what("population.load_population", first)
+    assert first.discontinued_tables == ["TAB638"] and first.unchanged_tables == []
+    assert first.new_months == ["2026M01", "2026M02"]
+    assert "DISCONTINUED at SCB: TAB638" in first.summary()
     posts = len(fake.data_calls())
 
     second = pipeline.load_population(live, pipeline.extract_population(live))
     assert len(fake.data_calls()) == posts  # nothing downloaded again
-    assert second["unchanged_tables"] == ["TAB5557", "TAB638", "TAB6471"] and second["new_months"] == []
-    assert "unchanged at SCB, not downloaded: TAB5557, TAB638, TAB6471" in console._what("load_population", second)
+    assert second.unchanged_tables == ["TAB5557", "TAB638", "TAB6471"] and second.new_months == []
+    assert "unchanged at SCB, not downloaded: TAB5557, TAB638, TAB6471" in second.summary()
 
     # SCB publishes a new month: TAB6471's `updated` changes, only it is fetched again
     fake.metadata["TAB6471"] = json.loads(json.dumps(fake.metadata["TAB6471"]))
@@ -233,7 +233,7 @@ def test_unchanged_tables_are_not_downloaded_and_discontinued_ones_are_named(liv
     fake.metadata["TAB6471"]["updated"] = "2026-07-08T06:00:00Z"
     calls_before = len(fake_server.calls)
     third = pipeline.load_population(live, pipeline.extract_population(live))
-    assert third["new_months"] == ["2026M03"] and third["unchanged_tables"] == ["TAB5557", "TAB638"]
+    assert third.new_months == ["2026M03"] and third.unchanged_tables == ["TAB5557", "TAB638"]
     assert {c.path for c in fake_server.calls[calls_before:]} == {
         "/config",
         "/tables/TAB638",
@@ -242,7 +242,7 @@ def test_unchanged_tables_are_not_downloaded_and_discontinued_ones_are_named(liv
         "/tables/TAB6471/metadata",
         "/tables/TAB6471/data",
     }
-    assert "new months: 2026M03" in console._what("population.load_population", third)
+    assert "new months: 2026M03" in third.summary()
     with duckdb.connect(str(live.work_db), read_only=True) as con:
         per_table = dict(con.execute("select table_id, count(*) from raw.scb_population_cells group by 1").fetchall())
         months = con.execute("select count(distinct tid) from raw.scb_population_monthly").fetchone()[0]

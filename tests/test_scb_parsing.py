@@ -119,7 +119,7 @@ def test_a_bad_answer_in_a_run_names_its_file_and_loads_nothing_of_the_run(setti
     from ingestion import pipeline, warehouse
     from ingestion.scb import load as scb_load
 
-    landed = [Path(p) for p in pipeline.extract_population(settings)]
+    landed = [Path(p) for p in pipeline.extract_population(settings).landed]
     data = [p for p in landed if json.loads(p.with_suffix(".meta.json").read_text())["kind"] == "data"]
     assert len(data) >= 2
     body = json.loads(data[-1].read_text(encoding="utf-8"))

@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import json
 import logging
+from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
@@ -92,11 +94,16 @@ def group_rows(body: dict) -> list[dict]:
     ]
 
 
+def data_rows(body: dict) -> list[dict]:
+    """The values of a data answer (its quarantined values are read in _parse)."""
+    return value_rows(body)[0]
+
+
 PARSERS = {
     "kpi": kpi_rows,
     "municipality": municipality_rows,
     "municipality_groups": group_rows,
-    "data": lambda body: value_rows(body)[0],
+    "data": data_rows,
 }
 TABLES = {
     "kpi": "kolada_kpis",
@@ -116,53 +123,133 @@ def _frame(entity: str, rows: list[dict]) -> pd.DataFrame:
     return df
 
 
-def load(settings: Settings, landed: list[str]) -> dict:
-    paths = [Path(p) for p in landed]
+@dataclass
+class KoladaLoadResult:
+    """What one ÖJ load did. Failed KPIs keep their earlier values (marked stale);
+    `unchanged`: every answer of the run was loaded before, so nothing was written."""
+
+    source_mode: str
+    kpis_requested: int
+    kpis_loaded: int
+    values_loaded: int
+    failed_kpis: list[str]
+    failed_reasons: dict[str, str]  # KPI → what was missing, and why
+    incremental_kpis: dict[str, str]  # KPI → the from_date it was asked for changes since
+    kept_real_kpis: list[str]  # generated values never replace real ones
+    generated: bool
+    stale_kpis: dict[str, str]  # KPI → why its earlier values are kept
+    quarantined_values: list[str]
+    unchanged: bool = False
+
+    def summary(self) -> str:
+        text = f"{self.values_loaded} value(s) of {self.kpis_loaded}/{self.kpis_requested} KPIs ({self.source_mode})"
+        if self.failed_kpis:
+            text += f"; failed: {', '.join(map(str, self.failed_kpis))}"
+        if self.stale_kpis:
+            text += f"; STALE, earlier values kept: {', '.join(sorted(self.stale_kpis))}"
+        if self.quarantined_values:
+            text += f"; {len(self.quarantined_values)} value(s) quarantined"
+        if self.incremental_kpis:
+            text += f"; {len(self.incremental_kpis)} KPI(s) asked only for changes since the last load"
+        return text
+
+
+@dataclass
+class _Parsed:
+    """The run's answers read into frames per entity, the rows for raw.kolada_answers and the
+    values quarantined on the way."""
+
+    frames: dict[str, list[pd.DataFrame]] = field(default_factory=lambda: {e: [] for e in PARSERS})
+    answers: list[tuple] = field(default_factory=list)
+    quarantined: list[dict] = field(default_factory=list)
+
+
+@dataclass
+class _Written:
+    """What the values step wrote; all empty when the run had nothing new."""
+
+    replaced: list[str] = field(default_factory=list)  # KPIs whose values this run replaced
+    kept_real: list[str] = field(default_factory=list)
+    values: int = 0
+    stale: dict[str, str] = field(default_factory=dict)
+    at: datetime | None = None  # the load's time: the values, the answers and the run row share it
+
+
+def load(settings: Settings, landed: list[str]) -> KoladaLoadResult:
+    """Load one run's landed answers (the run's manifest and its answers) into raw; see the
+    module's docstring for what is replaced and what is kept."""
+    manifest, metas = _read_landed([Path(p) for p in landed])
+    from_dates = manifest.get("from_dates") or {}
+    unchanged = (
+        not manifest["failed"] and not any(from_dates.values()) and state.already_loaded(settings, metas, TABLES)
+    )
+    parsed = _Parsed() if unchanged else _parse(metas)
+    written = _Written()
+    warehouse.load_config(settings)  # region membership, which the ÖJ models join
+    with warehouse.connect(settings.work_db) as con:
+        con.execute(SCHEMA + QUARANTINE_SCHEMA + state.STATE_SCHEMA)  # also upgrades an older work database
+        con.begin()
+        _write_config(con, _config_frame(settings), settings)
+        if not unchanged:
+            _write_metadata(con, parsed.frames)
+            written = _write_values(con, manifest, parsed)
+            _record_run(con, manifest, parsed, written)
+        con.commit()
+    result = KoladaLoadResult(
+        source_mode=manifest["source_mode"],
+        kpis_requested=len(manifest["kpis"]),
+        kpis_loaded=len(written.replaced),
+        values_loaded=written.values,
+        failed_kpis=sorted(manifest["failed"]),
+        failed_reasons=dict(sorted(manifest["failed"].items())),
+        incremental_kpis={k: from_dates[k] for k in written.replaced if from_dates.get(k)},
+        kept_real_kpis=written.kept_real,
+        generated=manifest["source_mode"] != "live",
+        stale_kpis=written.stale,
+        quarantined_values=[
+            f"{q['kpi']} {q['municipality_id']} {q['period']} {q['gender']}: {q['reason']}" for q in parsed.quarantined
+        ],
+        unchanged=unchanged,
+    )
+    _log(result)
+    return result
+
+
+def _read_landed(paths: list[Path]) -> tuple[dict, dict[Path, dict]]:
+    """The run's manifest (exactly one among the landed files) and each answer's meta."""
     manifests = [p for p in paths if p.name.endswith(".manifest.json")]
     if len(manifests) != 1:
         raise ValueError(f"kolada load: expected one run manifest among the landed files, got {len(manifests)}")
     manifest = json.loads(manifests[0].read_text(encoding="utf-8"))
-    config = pd.DataFrame(
-        [
-            {"kpi_id": k.id, "area": k.area, "direction": k.direction, "position": i}  # noqa: F841
-            for i, k in enumerate(settings.kpis.kpis)
-        ]
-    )
     metas = {
         path: json.loads(path.with_suffix(".meta.json").read_text(encoding="utf-8"))
         for path in paths
         if path not in manifests
     }
-    from_dates = manifest.get("from_dates") or {}
-    if not manifest["failed"] and not any(from_dates.values()) and state.already_loaded(settings, metas, TABLES):
-        warehouse.load_config(settings)
-        with warehouse.connect(settings.work_db) as con:
-            con.execute(SCHEMA + QUARANTINE_SCHEMA + state.STATE_SCHEMA)  # a work database of an older version
-            _write_config(con, config, settings)
-        log.info("KOLADA LOAD: every answer of this run is loaded already (same SHA-256); nothing to do")
-        return {
-            "source_mode": manifest["source_mode"],
-            "kpis_requested": len(manifest["kpis"]),
-            "kpis_loaded": 0,
-            "values_loaded": 0,
-            "failed_kpis": [],
-            "failed_reasons": {},
-            "incremental_kpis": {},
-            "kept_real_kpis": [],
-            "generated": manifest["source_mode"] != "live",
-            "stale_kpis": {},
-            "quarantined_values": [],
-            "unchanged": True,
-        }
-    frames: dict[str, list[pd.DataFrame]] = {e: [] for e in PARSERS}
-    answers, quarantined = [], []
+    return manifest, metas
+
+
+def _config_frame(settings: Settings) -> pd.DataFrame:
+    """config/oj_kpis.yml as raw.oj_kpi_config's rows, in the catalogue's order."""
+    return pd.DataFrame(
+        [
+            {"kpi_id": k.id, "area": k.area, "direction": k.direction, "position": i}
+            for i, k in enumerate(settings.kpis.kpis)
+        ]
+    )
+
+
+def _parse(metas: dict[Path, dict]) -> _Parsed:
+    """Every answer read into a frame with its provenance; a data answer's values that are not
+    numbers are set aside for raw.kolada_quarantine."""
+    parsed = _Parsed()
     for path, meta in metas.items():
         entity = path.parent.name
         body = json.loads(path.read_bytes().decode("utf-8-sig"))
         if entity == "data":
             rows, bad = value_rows(body)
             where = {"url": meta["url"], "sha256": meta["sha256"], "fetched_at": pd.Timestamp(meta["fetched_at"])}
-            quarantined += [{"source": "kolada", **b, **where} for b in bad]
+            parsed.quarantined += [{"source": "kolada", **b, **where} for b in bad]
         else:
             rows = PARSERS[entity](body)
         if rows:
@@ -171,88 +258,88 @@ def load(settings: Settings, landed: list[str]) -> dict:
             df["sha256"], df["fetched_at"] = meta["sha256"], pd.Timestamp(meta["fetched_at"])
             if entity == "data":
                 df["checked_at"] = df["fetched_at"]
-            frames[entity].append(df)
-        answers.append(
+            parsed.frames[entity].append(df)
+        parsed.answers.append(
             (meta["sha256"], entity, meta["kind"], meta["url"], meta["fetched_at"], meta["source_mode"], str(path))
         )
+    return parsed
 
+
+METADATA_KEYS = {"kpi": ["id"], "municipality": ["id"], "municipality_groups": ["group_id", "member_id"]}
+
+
+def _write_metadata(con, frames: dict[str, list[pd.DataFrame]]) -> None:
+    """KPIs, municipalities and groups: the whole list comes in every run, so it replaces the old."""
+    for entity, keys in METADATA_KEYS.items():
+        if frames[entity]:
+            meta_df = pd.concat(frames[entity], ignore_index=True)
+            meta_df = meta_df.drop_duplicates(subset=keys)  # a group asked by title and by id
+            con.execute(f"delete from raw.{TABLES[entity]}")
+            con.execute(f"insert into raw.{TABLES[entity]} by name select * from meta_df")
+
+
+def _write_values(con, manifest: dict, parsed: _Parsed) -> _Written:
+    """The fetched KPIs' values replace their earlier ones (in full, or the changes since a
+    from_date); generated values never replace real ones; failed KPIs are marked stale."""
+    from_dates = manifest.get("from_dates") or {}
     fetched = [k for k in manifest["kpis"] if k not in manifest["failed"]]
-    skipped: list[str] = []
-    values_loaded = 0
-    warehouse.load_config(settings)  # region membership, which the ÖJ models join
-    with warehouse.connect(settings.work_db) as con:
-        con.execute(SCHEMA + QUARANTINE_SCHEMA + state.STATE_SCHEMA)
-        con.begin()
-        _write_config(con, config, settings)
-        for entity in ("kpi", "municipality", "municipality_groups"):
-            if frames[entity]:  # the whole list comes in every run: replace it
-                meta_df = pd.concat(frames[entity], ignore_index=True)
-                keys = {"kpi": ["id"], "municipality": ["id"], "municipality_groups": ["group_id", "member_id"]}
-                meta_df = meta_df.drop_duplicates(subset=keys[entity])  # a group asked by title and by id
-                con.execute(f"delete from raw.{TABLES[entity]}")
-                con.execute(f"insert into raw.{TABLES[entity]} by name select * from meta_df")
-        values = pd.concat(frames["data"], ignore_index=True) if frames["data"] else None
-        if manifest["source_mode"] != "live":
-            real = {
-                r[0]
-                for r in con.execute("select distinct kpi from raw.kolada_values where not is_generated").fetchall()
-            }
-            skipped = sorted(k for k in fetched if k in real)
-            if skipped:
-                log.warning("KOLADA: kept the real values of %s; generated values never replace real ones", skipped)
-        replace = [k for k in fetched if k not in skipped]
-        full = [k for k in replace if not from_dates.get(k)]
-        now = warehouse.now()
-        values_loaded = state.write_values(con, values, full, [k for k in replace if k not in full], now)
-        state.record(con, manifest["source_mode"], from_dates, replace, now)
-        stale = _mark_stale(con, manifest["failed"])
-        _quarantine(con, quarantined, replace, full, now)
-        for a in answers:  # an answer already recorded (same SHA-256) is not recorded twice
-            if not con.execute("select 1 from raw.kolada_answers where sha256 = ?", [a[0]]).fetchone():
-                con.execute("insert into raw.kolada_answers values (?, ?, ?, ?, ?, ?, ?, ?)", [*a, now])
-        con.execute(
-            "insert into raw.kolada_load_runs values (?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                now,
-                manifest["source_mode"],
-                len(manifest["kpis"]),
-                len(replace),
-                values_loaded,
-                json.dumps(manifest["failed"], ensure_ascii=False),
-                json.dumps(skipped),
-                len(quarantined),
-            ],
-        )
-        con.commit()
-    report = {
-        "source_mode": manifest["source_mode"],
-        "kpis_requested": len(manifest["kpis"]),
-        "kpis_loaded": len(replace),
-        "values_loaded": values_loaded,
-        "failed_kpis": sorted(manifest["failed"]),
-        "failed_reasons": dict(sorted(manifest["failed"].items())),  # what was missing, and why
-        "incremental_kpis": {k: from_dates[k] for k in replace if from_dates.get(k)},  # KPI → from_date
-        "kept_real_kpis": skipped,
-        "generated": manifest["source_mode"] != "live",
-        "stale_kpis": stale,
-        "quarantined_values": [
-            f"{q['kpi']} {q['municipality_id']} {q['period']} {q['gender']}: {q['reason']}" for q in quarantined
+    kept_real: list[str] = []
+    if manifest["source_mode"] != "live":
+        real = {
+            r[0] for r in con.execute("select distinct kpi from raw.kolada_values where not is_generated").fetchall()
+        }
+        kept_real = sorted(k for k in fetched if k in real)
+        if kept_real:
+            log.warning("KOLADA: kept the real values of %s; generated values never replace real ones", kept_real)
+    replace = [k for k in fetched if k not in kept_real]
+    full = [k for k in replace if not from_dates.get(k)]
+    values = pd.concat(parsed.frames["data"], ignore_index=True) if parsed.frames["data"] else None
+    now = warehouse.now()
+    values_loaded = state.write_values(con, values, full, [k for k in replace if k not in full], now)
+    state.record(con, manifest["source_mode"], from_dates, replace, now)
+    stale = _mark_stale(con, manifest["failed"])
+    _quarantine(con, parsed.quarantined, replace, full, now)
+    return _Written(replaced=replace, kept_real=kept_real, values=values_loaded, stale=stale, at=now)
+
+
+def _record_run(con, manifest: dict, parsed: _Parsed, written: _Written) -> None:
+    """The answers loaded (each SHA-256 once) and one row for this load in raw.kolada_load_runs."""
+    now = written.at
+    for a in parsed.answers:
+        if not con.execute("select 1 from raw.kolada_answers where sha256 = ?", [a[0]]).fetchone():
+            con.execute("insert into raw.kolada_answers values (?, ?, ?, ?, ?, ?, ?, ?)", [*a, now])
+    con.execute(
+        "insert into raw.kolada_load_runs values (?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            now,
+            manifest["source_mode"],
+            len(manifest["kpis"]),
+            len(written.replaced),
+            written.values,
+            json.dumps(manifest["failed"], ensure_ascii=False),
+            json.dumps(written.kept_real),
+            len(parsed.quarantined),
         ],
-    }
-    if quarantined:
+    )
+
+
+def _log(result: KoladaLoadResult) -> None:
+    if result.unchanged:
+        log.info("KOLADA LOAD: every answer of this run is loaded already (same SHA-256); nothing to do")
+        return
+    if result.quarantined_values:
         log.error(
             "KOLADA LOAD: %s value(s) quarantined in raw.kolada_quarantine: %s",
-            len(quarantined),
-            report["quarantined_values"][:5],
+            len(result.quarantined_values),
+            result.quarantined_values[:5],
         )
-    if manifest["failed"]:
+    if result.failed_kpis:
         log.error(
             "KOLADA LOAD: %s KPI(s) failed and keep their earlier values: %s",
-            len(manifest["failed"]),
-            ", ".join(sorted(manifest["failed"])),
+            len(result.failed_kpis),
+            ", ".join(result.failed_kpis),
         )
-    log.info("KOLADA LOAD: %s", report)
-    return report
+    log.info("KOLADA LOAD: %s", result)
 
 
 def _write_config(con, config: pd.DataFrame, settings: Settings) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import shutil
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -17,7 +17,7 @@ import pandas as pd
 from ingestion import warehouse
 from ingestion.errors import ConfigError, RecordFileError
 from ingestion.records.formats import format_for, formats
-from ingestion.records.parse import RECORD_SUFFIXES, Problem, as_stored_text, sha256_of, validate
+from ingestion.records.parse import RECORD_SUFFIXES, Problem, RecordFormat, as_stored_text, sha256_of, validate
 from ingestion.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -103,7 +103,40 @@ def _already_taken(con, sha: str, record_type: str | None) -> bool:
     )
 
 
-def load_records(settings: Settings) -> dict[str, dict]:
+@dataclass
+class FileIntake:
+    """One record file's outcome: loaded, rejected (the file as a whole), or already loaded."""
+
+    status: str
+    record_type: str | None
+    loaded: int = 0
+    quarantined: int = 0
+    sha256: str | None = None  # None: already loaded, not read again
+
+
+@dataclass
+class IntakeResult:
+    """Per file (shown as <folder>/<name>) what the intake did, and the readable report the run
+    appended to (None when every file was loaded before)."""
+
+    files: dict[str, FileIntake] = field(default_factory=dict)
+    report: str | None = None
+
+    @classmethod
+    def from_xcom(cls, value: dict) -> IntakeResult:
+        """The per-file dicts rebuilt too; a renamed field is a TypeError, as for the other results."""
+        files = {name: FileIntake(**f) for name, f in value.get("files", {}).items()}
+        return cls(**{**value, "files": files})
+
+    def summary(self) -> str:
+        files = self.files.values()
+        loaded = sum(f.loaded for f in files)
+        quarantined = sum(f.quarantined for f in files)
+        new = sum(f.status != "already loaded" for f in files)
+        return f"{len(files)} file(s), {new} new: {loaded} row(s) loaded, {quarantined} quarantined"
+
+
+def load_records(settings: Settings) -> IntakeResult:
     """Validate and load each record file; returns rows loaded and quarantined per file.
 
     Good rows are appended to raw.records_<type> (all files' rows are kept; staging picks the
@@ -112,7 +145,7 @@ def load_records(settings: Settings) -> dict[str, dict]:
     The original file is kept unchanged under landing/records, named by its SHA-256; a file
     already loaded (same SHA-256) is not loaded again."""
     fmts = formats(settings.members)
-    report: dict[str, dict] = {}
+    result = IntakeResult()
     all_problems: list[tuple[str, Problem]] = []
     keep_dir = settings.landing_dir / "records"
     keep_dir.mkdir(parents=True, exist_ok=True)
@@ -123,91 +156,94 @@ def load_records(settings: Settings) -> dict[str, dict]:
         _refuse_another_regions_records(con, settings)
         for path in record_files(settings):
             shown = f"{path.parent.name}/{path.name}"
-            fmt = format_for(path.name, fmts)
-            record_type = fmt.name if fmt else None
-            sha = sha256_of(path)
-            if _already_taken(con, sha, record_type):
-                report[shown] = {"status": "already loaded", "record_type": record_type, "loaded": 0, "quarantined": 0}
-                continue
-            kept = keep_dir / f"{sha}{path.suffix.lower()}"
-            if not kept.exists():
-                shutil.copyfile(path, kept)
-            good, problems = None, []
-            if fmt is None:
-                names = ", ".join(sorted({n for f in fmts.values() for n in (f.name, *f.aliases)}))
-                problems = [
-                    Problem(path.name, 0, "(filnamn)", f"okänd filtyp: filnamnet ska börja med en av {names}", "")
-                ]
-            else:
-                try:
-                    good, problems = validate(path, fmt)
-                except RecordFileError as exc:
-                    problems = [Problem(path.name, 0, "(fil)", str(exc).removeprefix(f"{path.name}: "), "")]
-            loaded_at = warehouse.now()
-            con.begin()
-            if good is not None and len(good):
-                stored = pd.DataFrame(
-                    {c: [as_stored_text(v) for v in good[c]] for c in good.columns if c != "source_row"}, dtype=object
-                )
-                stored["source_row"] = good["source_row"].astype("int64")
-                stored["file_sha256"], stored["file_name"], stored["loaded_at"] = sha, path.name, loaded_at
-                con.execute(f"insert into raw.records_{fmt.name} by name select * from stored")
-            if problems:
-                q = pd.DataFrame([vars(p) for p in problems])
-                con.execute(
-                    "insert into raw.records_quarantine select ?, file, ?, row, field, problem, raw, ? from q",
-                    [sha, record_type, loaded_at],
-                )
-            n_good = 0 if good is None else len(good)
-            status = "rejected" if good is None else "loaded"
-            con.execute(
-                "insert or replace into raw.record_files (sha256, file_name, record_type, kept_at, "
-                "rows_loaded, rows_quarantined, loaded_at, status, original_path, region_name) "
-                "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    sha,
-                    path.name,
-                    record_type,
-                    str(kept),
-                    n_good,
-                    len(problems),
-                    loaded_at,
-                    status,
-                    str(path),
-                    settings.region.region.name,
-                ],  # fmt: skip
-            )
-            con.commit()
-            report[shown] = {
-                "status": status,
-                "record_type": record_type,
-                "loaded": n_good,
-                "quarantined": len(problems),
-                "sha256": sha,
-            }
+            result.files[shown], problems = _take_in(con, settings, path, fmts, keep_dir)
             all_problems += [(shown, p) for p in problems]
-            for p in problems:
-                log.warning("QUARANTINED %s", p)
-    if any(r["status"] != "already loaded" for r in report.values()):
-        path = write_intake_report(settings, report, all_problems)
-        for r in report.values():
-            r.setdefault("report", str(path))
+    if any(f.status != "already loaded" for f in result.files.values()):
+        result.report = str(write_intake_report(settings, result, all_problems))
     # a clean intake is routine (info); a quarantined row or rejected file must be seen (warning)
-    trouble = any(r["quarantined"] for r in report.values())
-    log.log(logging.WARNING if trouble else logging.INFO, "%s", intake_summary(report))
-    return report
+    trouble = any(f.quarantined for f in result.files.values())
+    log.log(logging.WARNING if trouble else logging.INFO, "%s", intake_summary(result))
+    return result
 
 
-def intake_summary(report: dict[str, dict]) -> str:
+def _take_in(con, settings: Settings, path: Path, fmts: dict, keep_dir: Path) -> tuple[FileIntake, list[Problem]]:
+    """One file: kept under its SHA-256, validated, its good rows, its bad rows and its
+    record_files row written in one transaction."""
+    fmt = format_for(path.name, fmts)
+    record_type = fmt.name if fmt else None
+    sha = sha256_of(path)
+    if _already_taken(con, sha, record_type):
+        return FileIntake("already loaded", record_type), []
+    kept = keep_dir / f"{sha}{path.suffix.lower()}"
+    if not kept.exists():
+        shutil.copyfile(path, kept)
+    good, problems = _validate(path, fmt, fmts)
+    loaded_at = warehouse.now()
+    con.begin()
+    if good is not None and len(good):
+        _insert_good(con, good, fmt, sha, path.name, loaded_at)
+    if problems:
+        q = pd.DataFrame([vars(p) for p in problems])  # read by DuckDB below
+        con.execute(
+            "insert into raw.records_quarantine select ?, file, ?, row, field, problem, raw, ? from q",
+            [sha, record_type, loaded_at],
+        )
+    n_good = 0 if good is None else len(good)
+    status = "rejected" if good is None else "loaded"
+    con.execute(
+        "insert or replace into raw.record_files (sha256, file_name, record_type, kept_at, "
+        "rows_loaded, rows_quarantined, loaded_at, status, original_path, region_name) "
+        "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            sha,
+            path.name,
+            record_type,
+            str(kept),
+            n_good,
+            len(problems),
+            loaded_at,
+            status,
+            str(path),
+            settings.region.region.name,
+        ],
+    )
+    con.commit()
+    for p in problems:
+        log.warning("QUARANTINED %s", p)
+    return FileIntake(status, record_type, n_good, len(problems), sha), problems
+
+
+def _validate(path: Path, fmt: RecordFormat | None, fmts: dict) -> tuple[pd.DataFrame | None, list[Problem]]:
+    """The good rows (None: the file as a whole is rejected) and the problems."""
+    if fmt is None:
+        names = ", ".join(sorted({n for f in fmts.values() for n in (f.name, *f.aliases)}))
+        return None, [Problem(path.name, 0, "(filnamn)", f"okänd filtyp: filnamnet ska börja med en av {names}", "")]
+    try:
+        return validate(path, fmt)
+    except RecordFileError as exc:
+        return None, [Problem(path.name, 0, "(fil)", str(exc).removeprefix(f"{path.name}: "), "")]
+
+
+def _insert_good(con, good: pd.DataFrame, fmt: RecordFormat, sha: str, file_name: str, loaded_at) -> None:
+    """The good rows as text (as_stored_text) with their provenance, into raw.records_<type>."""
+    stored = pd.DataFrame(
+        {c: [as_stored_text(v) for v in good[c]] for c in good.columns if c != "source_row"}, dtype=object
+    )
+    stored["source_row"] = good["source_row"].astype("int64")
+    stored["file_sha256"], stored["file_name"], stored["loaded_at"] = sha, file_name, loaded_at
+    con.execute(f"insert into raw.records_{fmt.name} by name select * from stored")
+
+
+def intake_summary(result: IntakeResult) -> str:
     """One line per file: what was loaded and quarantined (the DAG task logs this)."""
     lines = ["Record intake, per file:"]
-    for name, r in report.items():
-        if r["status"] == "already loaded":
+    for name, r in result.files.items():
+        if r.status == "already loaded":
             lines.append(f"  {name}: already loaded earlier (same SHA-256), skipped")
         else:
             lines.append(
-                f"  {name} [{r['record_type'] or 'unknown type'}]: {r['status']}, "
-                f"{r['loaded']} row(s) loaded, {r['quarantined']} quarantined"
+                f"  {name} [{r.record_type or 'unknown type'}]: {r.status}, "
+                f"{r.loaded} row(s) loaded, {r.quarantined} quarantined"
             )
     return "\n".join(lines)
 
@@ -224,16 +260,16 @@ def intake_report_paths(settings: Settings, day) -> list[Path]:
     ]
 
 
-def write_intake_report(settings: Settings, report: dict[str, dict], problems: list[tuple[str, Problem]]) -> Path:
+def write_intake_report(settings: Settings, result: IntakeResult, problems: list[tuple[str, Problem]]) -> Path:
     """Append this run's outcome, in Swedish and local Stockholm time for the staff, to
     <inbox>/rapporter/intag_<date>.txt and data/reports/intake_<date>.txt; returns the first."""
     stamp = warehouse.now().astimezone(STOCKHOLM)
     out = [f"Intag av postfiler {stamp:%Y-%m-%d %H:%M} (svensk tid)", ""]
-    for name, r in report.items():
-        if r["status"] == "already loaded":
+    for name, r in result.files.items():
+        if r.status == "already loaded":
             continue
-        what = "avvisad, inga rader inlästa" if r["status"] == "rejected" else f"{r['loaded']} rad(er) inlästa"
-        out.append(f"{name}: {what}, {r['quarantined']} i karantän (SHA-256 {r['sha256'][:12]}…)")
+        what = "avvisad, inga rader inlästa" if r.status == "rejected" else f"{r.loaded} rad(er) inlästa"
+        out.append(f"{name}: {what}, {r.quarantined} i karantän (SHA-256 {r.sha256[:12]}…)")
     out += [
         "",
         "Felaktiga rader (fil, rad, fält: problem). Radnumren är de Excel visar (rubrikraden är "

@@ -203,45 +203,51 @@ def validate(path: Path, fmt: RecordFormat) -> tuple[pd.DataFrame, list[Problem]
         )
     good, problems, seen = [], [], {}
     for line in rows:
-        number, row, parsed, row_problems = line.number, line.cells, {}, []
-        for f in fmt.fields:
-            text = row.get(f.name, "")
-            if f.name in line.formulas:
-                row_problems.append((f.name, f"{UNSAVED_FORMULA} (formeln: {line.formulas[f.name]})"))
-                parsed[f.name] = None
-                continue
-            if not text:
-                if f.required:
-                    row_problems.append((f.name, "är tomt men måste fyllas i"))
-                parsed[f.name] = None
-                continue
-            try:
-                parsed[f.name] = f.parse(text)
-            except ValueError as exc:
-                row_problems.append((f.name, str(exc)))
+        parsed, row_problems = _parse_row(line, fmt)
         if not row_problems and fmt.row_check:
             row_problems += fmt.row_check(parsed)
         if not row_problems and fmt.key:
             key = tuple(parsed[k] for k in fmt.key)
             if key in seen:
                 row_problems.append(("+".join(fmt.key), f"samma nyckel som rad {seen[key]} (dubblettrad)"))
-            seen.setdefault(key, number)
+            seen.setdefault(key, line.number)
         if row_problems:
-            raw = ";".join(f"{k}={line.formulas.get(k, v)}" for k, v in row.items())
+            raw = ";".join(f"{k}={line.formulas.get(k, v)}" for k, v in line.cells.items())
             problems.append(
                 Problem(
                     path.name,
-                    number,
+                    line.number,
                     ", ".join(dict.fromkeys(f for f, _ in row_problems)),
                     "; ".join(f"{f}: {p}" for f, p in row_problems),
                     raw,
                 )
             )
         else:
-            parsed["source_row"] = number
+            parsed["source_row"] = line.number
             good.append(parsed)
     frame = pd.DataFrame(good, columns=[f.name for f in fmt.fields] + ["source_row"])
     return frame, problems
+
+
+def _parse_row(line, fmt: RecordFormat) -> tuple[dict, list[tuple[str, str]]]:
+    """Each field of one row parsed (None when empty or unparseable), and its (field, problem)
+    pairs: an unsaved formula, a required field left empty, a value the field cannot parse."""
+    parsed, row_problems = {}, []
+    for f in fmt.fields:
+        text = line.cells.get(f.name, "")
+        if f.name in line.formulas:
+            row_problems.append((f.name, f"{UNSAVED_FORMULA} (formeln: {line.formulas[f.name]})"))
+            parsed[f.name] = None
+        elif not text:
+            if f.required:
+                row_problems.append((f.name, "är tomt men måste fyllas i"))
+            parsed[f.name] = None
+        else:
+            try:
+                parsed[f.name] = f.parse(text)
+            except ValueError as exc:
+                row_problems.append((f.name, str(exc)))
+    return parsed, row_problems
 
 
 def as_stored_text(value) -> str | None:

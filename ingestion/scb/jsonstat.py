@@ -5,11 +5,7 @@ from __future__ import annotations
 import itertools
 import math
 
-from ingestion.errors import SourceError
-
-
-class JsonStatError(SourceError, ValueError):
-    pass
+from ingestion.errors import JsonStatError
 
 
 def dimension_codes(body: dict, dim: str) -> list[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -41,65 +42,107 @@ CELLS = {"data": "raw.scb_population_cells", "monthly": "raw.scb_population_mont
 KIND_TABLE = {"metadata": "raw.scb_regions", "table": "raw.scb_tables", **CELLS}
 
 
-def load_landed(settings: Settings, paths: list[Path]) -> dict:
+@dataclass
+class ScbLoadResult:
+    """What one run's SCB load brought: answers loaded, new months of the monthly table,
+    tables SCB has not updated (not downloaded again) and tables SCB has discontinued."""
+
+    answers_loaded: int
+    new_months: list[str]
+    unchanged_tables: list[str]
+    discontinued_tables: list[str]
+
+    def summary(self) -> str:
+        text = f"{self.answers_loaded} new answer(s) loaded; new months: {', '.join(self.new_months) or 'none'}"
+        if self.unchanged_tables:
+            text += f"; unchanged at SCB, not downloaded: {', '.join(self.unchanged_tables)}"
+        if self.discontinued_tables:
+            text += f"; DISCONTINUED at SCB: {', '.join(self.discontinued_tables)}"
+        return text
+
+
+@dataclass
+class _Run:
+    """The answers of one run, as they are read: which tables' cells this run replaces."""
+
+    loaded: int = 0
+    cells_of: dict[str, list[str]] = field(default_factory=dict)  # table id → its cells' answers
+    infos: dict[str, tuple[dict, dict]] = field(default_factory=dict)  # table id → /tables/{id} answer, meta
+    new_cells: dict[str, dict[str, tuple[Path, str]]] = field(default_factory=dict)  # target → {sha256: (path, id)}
+
+
+def load_landed(settings: Settings, paths: list[Path]) -> ScbLoadResult:
     """Load one run's landed SCB answers. An answer already loaded (same SHA-256) is skipped.
 
     The cells tables hold the current state: each run fetches a table's whole selection, so
     the cells of a table that came from earlier runs' answers are replaced by this run's; a
     table SCB has not updated since (its /tables/{id} answer alone was landed) keeps its cells.
-    Every answer ever fetched stays in the landing area and raw.landing_files.
-    Returns the run's summary: answers loaded, new months, tables unchanged or discontinued."""
-    loaded = 0
-    run_answers: dict[str, list[str]] = {}
-    infos: dict[str, tuple[dict, dict]] = {}
-    new_cells: dict[str, dict[str, tuple[Path, str]]] = {}  # target → {sha256: (path, table id)}
+    Every answer ever fetched stays in the landing area and raw.landing_files."""
+    run = _Run()
     with warehouse.connect(settings.work_db) as con:
         con.execute(SCHEMA)
         months_before = _months(con)
         con.begin()  # the whole run or nothing: a failed answer leaves the raw tables as they were
         for path in paths:
-            meta = json.loads(path.with_suffix(".meta.json").read_text(encoding="utf-8"))
-            sha, table_id, kind = meta["sha256"], path.parent.name, meta["kind"]
-            if kind == "data" and table_id == monthly.TABLE:
-                kind = "monthly"
-            if kind in CELLS:
-                run_answers.setdefault(table_id, []).append(sha)
-            else:  # the cells' answers are read once, as they are inserted
-                body = json.loads(path.read_bytes().decode("utf-8-sig"))
-            if kind == "table":
-                infos[table_id] = (body, meta)
-            if _already_loaded(con, kind, sha) or sha in new_cells.get(CELLS.get(kind), {}):
-                continue
-            if kind == "metadata":
-                _insert_regions(con, body, sha, table_id)
-            elif kind == "table":
-                _insert_table(con, body, sha, table_id)
-            else:
-                new_cells.setdefault(CELLS[kind], {})[sha] = (path, table_id)
-            query = json.dumps(meta["query"], ensure_ascii=False)
-            con.execute(
-                "insert or ignore into raw.landing_files values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [sha, meta["source"], table_id, meta["kind"], meta["url"], query,
-                 meta["fetched_at"], meta["source_mode"], str(path), warehouse.now()],
-            )  # fmt: skip
-            loaded += 1
-        for target, answers in new_cells.items():
+            _load_answer(con, run, path)
+        for target, answers in run.new_cells.items():
             _insert_cells(con, target, answers)
-        for table_id, shas in run_answers.items():
+        for table_id, shas in run.cells_of.items():
             for cells in CELLS.values():
-                con.execute(f"delete from {cells} where table_id = ? and not list_contains(?, sha256)",
-                            [table_id, shas])  # fmt: skip
-            _record_state(con, table_id, infos.get(table_id))
+                con.execute(
+                    f"delete from {cells} where table_id = ? and not list_contains(?, sha256)", [table_id, shas]
+                )
+            _record_state(con, table_id, run.infos.get(table_id))
         con.commit()
         new_months = sorted(_months(con) - months_before)
-    summary = {
-        "answers_loaded": loaded,
-        "new_months": new_months,
-        "unchanged_tables": sorted(set(infos) - set(run_answers)),
-        "discontinued_tables": sorted(t for t, (body, _) in infos.items() if body.get("discontinued")),
-    }
-    log.info("SCB: %s new answer(s) loaded, %s already there; %s", loaded, len(paths) - loaded, summary)
-    return summary
+    result = ScbLoadResult(
+        answers_loaded=run.loaded,
+        new_months=new_months,
+        unchanged_tables=sorted(set(run.infos) - set(run.cells_of)),
+        discontinued_tables=sorted(t for t, (body, _) in run.infos.items() if body.get("discontinued")),
+    )
+    log.info("SCB: %s new answer(s) loaded, %s already there; %s", run.loaded, len(paths) - run.loaded, result)
+    return result
+
+
+def _load_answer(con, run: _Run, path: Path) -> None:
+    """One landed answer: metadata and table facts are inserted now, a cells answer is queued
+    for _insert_cells; an answer loaded before (same SHA-256) is only noted."""
+    meta = json.loads(path.with_suffix(".meta.json").read_text(encoding="utf-8"))
+    sha, table_id, kind = meta["sha256"], path.parent.name, meta["kind"]
+    if kind == "data" and table_id == monthly.TABLE:
+        kind = "monthly"
+    body = None
+    if kind in CELLS:  # the cells' answers are read once, as they are inserted
+        run.cells_of.setdefault(table_id, []).append(sha)
+    else:
+        body = json.loads(path.read_bytes().decode("utf-8-sig"))
+    if kind == "table":
+        run.infos[table_id] = (body, meta)
+    if _already_loaded(con, kind, sha) or sha in run.new_cells.get(CELLS.get(kind), {}):
+        return
+    if kind == "metadata":
+        _insert_regions(con, body, sha, table_id)
+    elif kind == "table":
+        _insert_table(con, body, sha, table_id)
+    else:
+        run.new_cells.setdefault(CELLS[kind], {})[sha] = (path, table_id)
+    con.execute(
+        "insert or ignore into raw.landing_files values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            sha,
+            meta["source"],
+            table_id,
+            meta["kind"],
+            meta["url"],
+            json.dumps(meta["query"], ensure_ascii=False),
+            meta["fetched_at"],
+            meta["source_mode"],
+            str(path),
+            warehouse.now(),
+        ],
+    )
+    run.loaded += 1
 
 
 def _months(con) -> set[str]:
@@ -132,9 +175,16 @@ def _insert_regions(con, body: dict, sha: str, table_id: str) -> None:
 def _insert_table(con, body: dict, sha: str, table_id: str) -> None:
     con.execute(
         "insert into raw.scb_tables values (?, ?, ?, ?, ?, ?, ?)",
-        [sha, table_id, body.get("label"), body.get("updated"), body.get("firstPeriod"),
-         body.get("lastPeriod"), bool(body.get("discontinued"))],
-    )  # fmt: skip
+        [
+            sha,
+            table_id,
+            body.get("label"),
+            body.get("updated"),
+            body.get("firstPeriod"),
+            body.get("lastPeriod"),
+            bool(body.get("discontinued")),
+        ],
+    )
 
 
 def _insert_cells(con, target: str, answers: dict[str, tuple[Path, str]]) -> None:
@@ -145,10 +195,11 @@ def _insert_cells(con, target: str, answers: dict[str, tuple[Path, str]]) -> Non
     would wrap an error raised inside the stream in its own message, so the stream stops at the
     first bad answer and that error is raised here as it is (the caller's transaction is undone)."""
     text = pa.dictionary(pa.int32(), pa.string())
-    dims = [d for d in ("Region", "Civilstand", "Alder", "Kon", "ContentsCode", "Tid")
-            if d != "Civilstand" or target == CELLS["data"]]  # fmt: skip
-    schema = pa.schema([("sha256", text), ("table_id", text), *((d, text) for d in dims),
-                        ("value", pa.int64()), ("status", text)])  # fmt: skip
+    # civil status is a dimension of the yearly table only
+    dims = [d for d in _COLUMN if d != "Civilstand" or target == CELLS["data"]]
+    schema = pa.schema(
+        [("sha256", text), ("table_id", text), *((d, text) for d in dims), ("value", pa.int64()), ("status", text)]
+    )
     failed: list[Exception] = []
 
     def constant(value: str, n: int) -> pa.DictionaryArray:
@@ -174,5 +225,12 @@ def _insert_cells(con, target: str, answers: dict[str, tuple[Path, str]]) -> Non
         raise failed[0]
 
 
-_COLUMN = {"Region": "region", "Civilstand": "civilstand", "Alder": "alder", "Kon": "kon",
-           "ContentsCode": "contents_code", "Tid": "tid"}  # fmt: skip
+# SCB's dimension → its column in the cells tables, in the tables' column order
+_COLUMN = {
+    "Region": "region",
+    "Civilstand": "civilstand",
+    "Alder": "alder",
+    "Kon": "kon",
+    "ContentsCode": "contents_code",
+    "Tid": "tid",
+}

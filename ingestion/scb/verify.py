@@ -8,12 +8,8 @@ from __future__ import annotations
 
 import math
 
-from ingestion.errors import SourceError
+from ingestion.errors import AnswerContradicts
 from ingestion.scb import jsonstat
-
-
-class AnswerContradicts(SourceError):
-    """The answer contradicts the metadata or the selection; the raw answer is kept under refused/."""
 
 
 def check_answer(body: dict, metadata: dict, selection: dict[str, list[str]], url: str, cells: bool = True) -> None:

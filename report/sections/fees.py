@@ -8,21 +8,12 @@ from datetime import date
 
 import duckdb
 
+from ingestion.errors import NoFeeDecided
 from report import fmt
 from report.base import Marts, Section, not_yet, swedish_key
 
 # as the plans' fee table: the basis population with the year before it ("jmf 2016" in VP 2019)
 HEADER = ["Kommun", "Folkmängd", "Föregående år", "Andel", "Förändring", "Kr/inv.", "Avgift (kr)"]
-
-
-class NoFee(LookupError):
-    """No fee decided for the year asked (or none at all): `year` is None when none is invoiced,
-    `fee_years` the years marts.fct_fees has."""
-
-    def __init__(self, year: int | None, fee_years: list[int]):
-        self.year, self.fee_years = year, fee_years
-        what = f"no fee decided for {year}" if year is not None else "no invoiced fee"
-        super().__init__(f"{what}; fee years: {', '.join(map(str, fee_years)) or 'none'}")
 
 
 @dataclass
@@ -41,16 +32,16 @@ class FeeTable:
 
 def fee_table(con: duckdb.DuckDBPyConnection | Marts, year: int | None = None) -> FeeTable:
     """The fee table of `year` (None: the newest invoiced fee year) from the published marts;
-    NoFee when no fee is decided for it."""
+    NoFeeDecided when no fee is decided for it."""
     m = con if isinstance(con, Marts) else Marts(con)
     if not m.has("marts.fct_fees", "marts.fct_fee_totals"):
-        raise NoFee(year, [])
+        raise NoFeeDecided(year, [])
     fee_years = [r["fee_year"] for r in m.rows("select distinct fee_year from marts.fct_fees order by 1")]
     if year is None:
         year = m.one("select max(fee_year) from marts.fct_fees where is_invoiced")
     rows = m.rows("select * from marts.fct_fees where fee_year = ?", [year]) if year is not None else []
     if not rows:
-        raise NoFee(year, fee_years)
+        raise NoFeeDecided(year, fee_years)
     rows.sort(key=lambda r: swedish_key(r["municipality_name"]))
     total = m.rows("select * from marts.fct_fee_totals where fee_year = ?", [year])[0]
     return FeeTable(
@@ -89,5 +80,5 @@ def fees_section(m: Marts, year: int) -> Section:
         return not_yet("marts.fct_fees")
     try:
         return Section(data=dict(table=fee_table(m, year)))
-    except NoFee as e:
+    except NoFeeDecided as e:
         return Section(False, str(e))
