@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from ingestion import data_docs, quality
+from tests.support.helpers import chromium_or_skip
 
 
 @pytest.fixture(scope="module")
@@ -55,10 +56,6 @@ def test_unknown_external_asset_is_left_and_reported():
     out = data_docs.localise_html(html, "../static", unknown)
     assert out == '<script src="https://example.invalid/x.js"></script>'
     assert unknown == {"https://example.invalid/x.js"}
-
-
-def _chromium() -> str | None:
-    return shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
 
 
 class DevTools:
@@ -138,11 +135,7 @@ PROBE = """JSON.stringify({
 
 
 def test_index_renders_offline_in_chromium(two_runs, tmp_path):
-    browser = _chromium()
-    if browser is None:
-        if os.environ.get("CI"):
-            pytest.fail("chromium is not installed; .ci/run installs it with apt-get install -y chromium")
-        pytest.skip("chromium not installed (apt-get install -y chromium)")
+    browser = chromium_or_skip()
     s, result = two_runs
     index = quality.data_docs_dir(s) / "index.html"
     tools = DevTools(browser, tmp_path / "profile")

@@ -2,14 +2,13 @@
 drawn object crosses the page margins, no page is more than a third empty except before a new
 chapter, and the figures read back from the PPTX, the HTML and the PDF text agree with the marts."""
 
-import os
-import shutil
 import subprocess
 
 import pytest
 from pptx import Presentation
 
 from report import fmt
+from tests.support.helpers import chromium_or_skip
 
 MM = 72 / 25.4  # PDF points per millimetre
 MARGINS = dict(top=14, right=13, bottom=16, left=13)  # report.css @page
@@ -120,16 +119,8 @@ def test_figures_agree_in_pptx_html_and_pdf_with_the_marts(published, pdf):
         assert f.replace("\u00a0", " ") in pdf_text.replace("\u00a0", " "), f
 
 
-def chromium() -> str | None:
-    return shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
-
-
 def test_html_renders_in_headless_chromium(published, tmp_path):
-    browser = chromium()
-    if browser is None:
-        if os.environ.get("CI"):
-            pytest.fail("chromium is not installed; .ci/run installs it with apt-get install -y chromium")
-        pytest.skip("chromium not installed (apt-get install -y chromium)")
+    browser = chromium_or_skip()
     shot = tmp_path / "first_page.png"
     result = subprocess.run(
         [

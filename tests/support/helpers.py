@@ -3,6 +3,8 @@ the DAG without Airflow, and a checksum of every mart to compare two loads."""
 
 from __future__ import annotations
 
+import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -56,3 +58,15 @@ def tables_in(con: duckdb.DuckDBPyConnection, schema: str) -> list[str]:
     """The base tables of one schema, by name."""
     sql = "select table_name from information_schema.tables where table_schema = ? and table_type = 'BASE TABLE'"
     return sorted(r[0] for r in con.execute(sql, [schema]).fetchall())
+
+
+def chromium_or_skip() -> str:
+    """Debian's headless Chromium; CI must have it (.ci/run installs it), elsewhere the test skips."""
+    import pytest
+
+    browser = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+    if browser is None:
+        if os.environ.get("CI"):
+            pytest.fail("chromium is not installed; .ci/run installs it with apt-get install -y chromium")
+        pytest.skip("chromium not installed (apt-get install -y chromium)")
+    return browser
