@@ -33,15 +33,15 @@ def test_fee_table_2019_matches_the_mart_and_the_2019_plan(published):
         r[0]: r[1:]
         for r in published["con"]
         .execute(
-            "select municipality_name, basis_population, population_share_pct, "
+            "select municipality_name, basis_population, previous_population, population_share_pct, "
             "population_growth_pct, rate_per_inhabitant, fee_kr from marts.fct_fees where fee_year = 2019"
         )
         .fetchall()
     }
     for name in MEMBERS:
-        pop, share, growth, rate, fee = (num(c) for c in rows[name])
-        m_pop, m_share, m_growth, m_rate, m_fee = mart[name]
-        assert (pop, fee) == (m_pop, m_fee)
+        pop, previous, share, growth, rate, fee = (num(c) for c in rows[name])
+        m_pop, m_previous, m_share, m_growth, m_rate, m_fee = mart[name]
+        assert (pop, previous, fee) == (m_pop, m_previous, m_fee)
         assert share == pytest.approx(float(m_share), abs=0.05) and growth == pytest.approx(float(m_growth), abs=0.05)
         assert rate == pytest.approx(9.08)
     # Verksamhetsplan 2019, "Intäkter från delägare 2019" (population 2017-12-31; fee at 9,08 kr)
@@ -57,11 +57,12 @@ def test_fee_table_2019_matches_the_mart_and_the_2019_plan(published):
     }
     for name, (pop, fee) in plan.items():
         assert num(rows[name][0]) == pop
-        assert abs(num(rows[name][4]) - fee) <= 3, name
+        assert abs(num(rows[name][5]) - fee) <= 3, name
+    assert num(rows["Järfälla"][1]) == 74412  # the plan's "76 453 (74 412)": the year before
     total = rows["Summa"]
     assert num(total[0]) == 424550  # the plan's Summa row
     assert (
-        num(total[4])
+        num(total[5])
         == published["con"].execute("select fee_total_kr from marts.fct_fee_totals where fee_year = 2019").fetchone()[0]
     )
 
@@ -69,7 +70,8 @@ def test_fee_table_2019_matches_the_mart_and_the_2019_plan(published):
 def test_fou_fees_prints_the_fee_page_s_own_table(published):
     """report.sections.fees.fee_table is the one fee table: the page shows it cell for cell;
     without a year it is the newest invoiced one; a year without a fee is an error."""
-    from report.sections.fees import NoFee, fee_table
+    from ingestion.errors import NoFeeDecided
+    from report.sections.fees import fee_table
 
     t = fee_table(published["con"])
     assert (t.year, t.title, str(t.basis_date)) == (2019, "Intäkter från delägare 2019", "2017-12-31")
@@ -78,15 +80,15 @@ def test_fou_fees_prints_the_fee_page_s_own_table(published):
     assert [*t.rows, t.total] == rows
     assert [r[0] for r in t.rows] == MEMBERS and t.total[0] == "Summa"
     assert fee_table(published["con"], 2018).rows[0][-1] == "243\u00a0913"  # SCB's 27 406 × 8,90
-    with pytest.raises(NoFee, match="no fee decided for 2030; fee years: 2018, 2019, 2022"):
+    with pytest.raises(NoFeeDecided, match="no fee decided for 2030; fee years: 2018, 2019, 2022"):
         fee_table(published["con"], 2030)
 
 
 def test_numbers_are_in_swedish_format(published):
     rows = by_first_column(published["t"].tables["fees"])
     assert rows["Järfälla"][0] == "76\u00a0453"  # space (no-break) as thousands separator
-    assert rows["Järfälla"][3] == "9,08"  # decimal comma
-    assert re.fullmatch(r"2,7\u00a0%", rows["Järfälla"][2])  # plan: "18 % (+2,7 %)"
+    assert rows["Järfälla"][4] == "9,08"  # decimal comma
+    assert re.fullmatch(r"2,7\u00a0%", rows["Järfälla"][3])  # plan: "18 % (+2,7 %)"
 
 
 # ------------------------------------------------------------------ internal records
@@ -266,7 +268,7 @@ def test_fou_report_year_1990_is_one_line_and_exit_1(published, tmp_path):
     import sys
 
     s = published["settings"]
-    args = ["report", "--year", "1990", "--no-pdf", "--data-dir", str(s.data_dir), "--out-dir", str(tmp_path)]
+    args = ["--data-dir", str(s.data_dir), "report", "--year", "1990", "--no-pdf", "--out-dir", str(tmp_path)]
     r = subprocess.run(
         [sys.executable, "-m", "ingestion.cli", *args], capture_output=True, text=True, cwd=PROJECT_DIR, timeout=300
     )
