@@ -13,7 +13,8 @@ of the code that turns them into marts:
 - scb:      SHA-256 of every loaded SCB answer (raw.landing_files)
 - kolada:   SHA-256 of every answer whose rows are in the raw.kolada_* tables, and the KPI catalogue
 - records:  SHA-256, type and status of every record file taken in (raw.record_files)
-- config:   region membership and population tables (raw.region_members, raw.population_tables)
+- config:   region membership and population tables (raw.region_members, raw.population_tables),
+            the intake's goals and plan words (raw.result_goals, raw.plan_words)
 - dbt_project: every file of dbt_project/ (models, tests, macros, yml)
 - gate code (quality gate only): expectations/ and ingestion/quality.py
 
@@ -58,6 +59,7 @@ QUERIES = {
         "select * from raw.region_members order by all",
         "select * from raw.population_tables order by all",
         "select * from raw.result_goals order by all",
+        "select * from raw.plan_words order by all",
     ],
 }
 

@@ -48,11 +48,12 @@ def now() -> datetime:
 
 def load_config(settings: Settings) -> None:
     """Region membership and the population series' tables, from configuration, and the result
-    goals in their order (the intake's allowed words, ingestion/records/vocabulary.py), as tables."""
+    goals and the plan's words (kinds, statuses, network levels) in their order (the intake's
+    allowed words, ingestion/records/vocabulary.py), as tables."""
     # here, not at the top: the SQL shell imports this module and needs neither pandas nor the records
     import pandas as pd
 
-    from ingestion.records.vocabulary import GOALS
+    from ingestion.records.vocabulary import GOALS, NETWORK_LEVELS, PLAN_KINDS, PLAN_STATUSES
 
     region = settings.region.region
     members = pd.DataFrame(  # noqa: F841 (read by name in the SQL below)
@@ -64,6 +65,14 @@ def load_config(settings: Settings) -> None:
     goals = pd.DataFrame(  # noqa: F841 (read by name in the SQL below)
         [(goal, position) for position, goal in enumerate(GOALS, start=1)], columns=["goal", "position"]
     )
+    plan_words = pd.DataFrame(  # noqa: F841 (read by name in the SQL below)
+        [
+            (word_list, word, position)
+            for word_list, words in (("kind", PLAN_KINDS), ("status", PLAN_STATUSES), ("network_level", NETWORK_LEVELS))
+            for position, word in enumerate(words, start=1)
+        ],
+        columns=["word_list", "word", "position"],
+    )
     with connect(settings.work_db) as con:
         con.execute("create or replace table raw.region_members as select * from members")
         con.execute(
@@ -71,6 +80,10 @@ def load_config(settings: Settings) -> None:
             "first_year::int as first_year, last_year::int as last_year from tables"
         )
         con.execute("create or replace table raw.result_goals as select goal, position::int as position from goals")
+        con.execute(
+            "create or replace table raw.plan_words as "
+            "select word_list, word, position::int as position from plan_words"
+        )
 
 
 def publish(settings: Settings, lost_slices: list[dict] | None = None) -> Path:

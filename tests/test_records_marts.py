@@ -208,7 +208,11 @@ def test_follow_up_per_10000_inhabitants(run):
     # independent count from the bundled file: 2019 assignments involving Ekerö (or all municipalities)
     members = Settings().members
     good, _ = validate(PROJECT_DIR / "records" / "assignments.csv", formats(members)["assignments"])
-    ekero = {r.uppdrag_id for r in good.itertuples() if isinstance(r.kommuner, str) and "0125" in r.kommuner.split(",")}
+    ekero = {
+        r.uppdrag_id
+        for r in good.itertuples()
+        if r.år == 2019 and isinstance(r.kommuner, str) and "0125" in r.kommuner.split(",")
+    }
     pop = rows(
         run,
         "select population from marts.fct_population where region_code = '0125' and year = 2019 "

@@ -127,6 +127,8 @@ ACTIVITY_MARTS = [
     "fct_staffing",
     "fct_staffing_per_year",
     "fct_requests_by_municipality",
+    "fct_plan_items",
+    "fct_work_items",
 ]
 
 

@@ -37,18 +37,27 @@ from ingestion.records.vocabulary import (
     LINE_SYNONYMS,
     LINES,
     METRICS,
+    NETWORK_LEVEL_SYNONYMS,
+    NETWORK_LEVELS,
+    PLAN_KIND_SYNONYMS,
+    PLAN_KINDS,
+    PLAN_STATUS_SYNONYMS,
+    PLAN_STATUSES,
     ROLES,
     budget_check,
     date_matches_year,
     event_check,
     fee_model_check,
     origin_parser,
+    plan_check,
 )
 
 
 def formats(members: dict[str, str]) -> dict[str, RecordFormat]:
     municipality = municipality_parser(members)
     municipalities = municipality_list_parser(members)
+    # the plan keeps the cell's order: the deck lists them as the chief wrote them
+    municipalities_in_order = municipality_list_parser(members, keep_order=True, others="i titeln")
     goal = one_of(*GOALS)
     area = one_of(
         *AREAS,
@@ -276,6 +285,25 @@ def formats(members: dict[str, str]) -> dict[str, RecordFormat]:
             key=["möte", "typ", "ordning"],
             aliases=("mötespunkter", "styrgruppsmöte"),
             description="Styrgruppsmötets kärnbudskap och beslutspunkter, ifyllda av FoU-chefen per möte",
+        ),
+        "plan": RecordFormat(
+            "plan",
+            [
+                Field("år", as_year),
+                Field("mål", goal, required=False),  # empty only for fokus (plan_check)
+                Field("typ", one_of(*PLAN_KINDS, synonyms=PLAN_KIND_SYNONYMS)),
+                Field("titel", as_text),
+                Field("kommuner", municipalities_in_order, required=False),
+                Field("status", one_of(*PLAN_STATUSES, synonyms=PLAN_STATUS_SYNONYMS), required=False),
+                Field("villkor", as_text, required=False),  # with status villkorat only
+                Field("datum", as_date, required=False),
+                Field("nätverksnivå", one_of(*NETWORK_LEVELS, synonyms=NETWORK_LEVEL_SYNONYMS), required=False),
+                Field("källa", as_text),
+            ],
+            key=["år", "typ", "titel", "datum"],
+            row_check=plan_check,
+            aliases=("verksamhetsplan", "vp"),
+            description="Verksamhetsplan för kommande år: uppdrag, erbjudanden, evenemang, nätverk och fokus",
         ),
     }
 

@@ -132,27 +132,32 @@ def municipality_parser(members: dict[str, str]) -> Callable[[str], str]:
 ALL_MEMBERS = ("samtliga", "samtliga kommuner", "alla", "alla kommuner", "alla nordvästkommuner")
 
 
-def municipality_list_parser(members: dict[str, str]) -> Callable[[str], str]:
+def municipality_list_parser(
+    members: dict[str, str], *, keep_order: bool = False, others: str = "i kolumnen övriga_parter"
+) -> Callable[[str], str]:
     """Several municipalities in one cell ("Ekerö, Järfälla och Solna") or "samtliga".
-    Returns the codes sorted and comma-separated, the form the warehouse stores."""
+    Returns the codes comma-separated, the form the warehouse stores: sorted, or with keep_order
+    in the cell's order (each once); "samtliga" is every member in code order. `others` says
+    where parties outside the region are written instead."""
     one = municipality_parser(members)
 
     def parse(text: str) -> str:
         if text.strip().casefold() in ALL_MEMBERS:
             return ",".join(sorted(members))
         parts = [p for p in re.split(r"\s*(?:[,;/&+]|\boch\b)\s*", text.strip()) if p]
-        codes, bad = set(), []
+        codes, bad = [], []
         for part in parts:
             try:
-                codes.add(one(part))
+                codes.append(one(part))
             except ValueError:
                 bad.append(part)
         if bad:
             raise ValueError(
                 f"{', '.join(map(repr, bad))} är inte bland regionens kommuner "
-                f"(skriv kommunnamn eller kod, eller samtliga; andra parter i kolumnen övriga_parter)"
+                f"(skriv kommunnamn eller kod, eller samtliga; andra parter {others})"
             )
-        return ",".join(sorted(codes))
+        unique = list(dict.fromkeys(codes))
+        return ",".join(unique if keep_order else sorted(unique))
 
     return parse
 

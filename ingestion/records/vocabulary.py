@@ -80,6 +80,25 @@ ROLES = (
     "ej fördelat",
 )
 FUNDING = ("ordinarie", "extern", "ej angiven")
+# the plan (verksamhetsplan) for the coming year: what kind of work, how certain, and for networks
+# at which level; the order is the plan section's (ingestion/warehouse.py load_config writes them
+# as raw.plan_words, which the plan mart's columns are tested against)
+PLAN_KINDS = ("uppdrag", "erbjudande", "evenemang", "nätverk", "fokus")
+PLAN_KIND_SYNONYMS = {
+    "stående erbjudande": "erbjudande",
+    "event": "evenemang",
+    "nätverk/samverkan": "nätverk",
+    "fokusområde": "fokus",
+}
+PLAN_STATUSES = ("ok", "oklart", "förslag", "villkorat")
+PLAN_STATUS_SYNONYMS = {
+    "oklar": "oklart",
+    "villkorad": "villkorat",
+    "under förutsättning": "villkorat",
+    "under förutsättning av medel": "villkorat",
+}
+NETWORK_LEVELS = ("delregionalt", "regionalt", "nationellt")
+NETWORK_LEVEL_SYNONYMS = {"delregional": "delregionalt", "regional": "regionalt", "nationell": "nationellt"}
 
 
 def fee_model_check(row: dict) -> list[tuple[str, str]]:
@@ -125,6 +144,41 @@ def event_check(row: dict) -> list[tuple[str, str]]:
     ):
         out.append(("fråga", "utvärderingssiffror kräver att frågan anges"))
     return out
+
+
+def plan_check(row: dict) -> list[tuple[str, str]]:
+    """A plan row: the date in its year, the goal empty exactly for fokus, the network level given
+    exactly for networks, a condition exactly for villkorat."""
+    return [
+        *date_matches_year("datum")(row),
+        *_plan_goal_check(row),
+        *_plan_level_check(row),
+        *_plan_condition_check(row),
+    ]
+
+
+def _plan_goal_check(row: dict) -> list[tuple[str, str]]:
+    if row["typ"] == "fokus" and row["mål"] is not None:
+        return [("mål", "lämnas tomt när typ är fokus (fokus gäller hela verksamheten)")]
+    if row["typ"] != "fokus" and row["mål"] is None:
+        return [("mål", f"måste fyllas i när typ är {row['typ']} (tomt bara för fokus)")]
+    return []
+
+
+def _plan_level_check(row: dict) -> list[tuple[str, str]]:
+    if row["typ"] == "nätverk" and row["nätverksnivå"] is None:
+        return [("nätverksnivå", f"måste fyllas i när typ är nätverk ({', '.join(NETWORK_LEVELS)})")]
+    if row["typ"] != "nätverk" and row["nätverksnivå"] is not None:
+        return [("nätverksnivå", f"fylls bara i när typ är nätverk (här: {row['typ']})")]
+    return []
+
+
+def _plan_condition_check(row: dict) -> list[tuple[str, str]]:
+    if row["status"] == "villkorat" and row["villkor"] is None:
+        return [("villkor", "måste fyllas i när status är villkorat (t.ex. under förutsättning av medel)")]
+    if row["status"] != "villkorat" and row["villkor"] is not None:
+        return [("villkor", "fylls bara i när status är villkorat")]
+    return []
 
 
 def origin_parser(members: dict[str, str]):
