@@ -205,6 +205,19 @@ def sql(
     raise typer.Exit(shell.run(db, command, allow_dir=allow_local_files))
 
 
+@app.command("check-live")
+def check_live() -> None:
+    """Before the first live run: ask Kolada (N31807, the members and Riket) and SCB (TAB638,
+    one municipality) for one small answer each and compare it with the bundled real answers.
+    Exit code 0 when both answered and every value is equal, else 1."""
+    from ingestion.check_live import check_live as run_checks
+
+    checks = run_checks(Settings())
+    for check in checks:
+        console.print(check.line(), soft_wrap=True, highlight=False, style=None if check.ok else "red")
+    raise typer.Exit(0 if all(c.ok for c in checks) else 1)
+
+
 @app.command()
 def docs(
     serve: bool = typer.Option(False, "--serve", help="then serve them over HTTP until Ctrl-C (see --port)"),

@@ -1,10 +1,12 @@
 """GENERATED Öppna jämförelser values for offline runs. NOT OFFICIAL STATISTICS.
 
 No real ÖJ social-services values were found in public material, so the offline snapshot
-carries values made here, shaped exactly like the answers of Kolada's v3 data endpoint for
-the same requests the live client makes (same 25-id batches, same paging with next_url), and
-marked `provenance: generated` in the bundle; the load stores that in every row
-(is_generated, value_provenance = 'generated') and the docs show a notice.
+carries values made here for every KPI of the catalogue except those with a real copy
+(values.kolada_copy.json.gz, today N31807: scripts/build_oj_values.py), shaped exactly like
+the answers of Kolada's v3 data endpoint for the same requests the live client makes (same
+25-id batches, same paging with next_url), and marked `provenance: generated` in the bundle;
+the load stores that in every row (is_generated, value_provenance = 'generated') and the docs
+show a notice naming the generated KPIs.
 
 How the numbers are made (seeded, so every run gives the same bytes):
 - Each KPI gets a kind from its real title: yes/no ("(Ja=1, Nej=0)" or "(Ja=1, Nej=2)"),
@@ -22,7 +24,8 @@ How the numbers are made (seeded, so every run gives the same bytes):
 Random streams are seeded per (seed, KPI, municipality) with random.Random(str), whose
 seeding from a string is stable across Python versions and independent of call order.
 
-    .venv/bin/python scripts/oj_generator.py        # rewrites the bundled values file
+    .venv/bin/python scripts/oj_generator.py        # rewrites the bundled generated values
+    .venv/bin/python scripts/build_oj_values.py     # rewrites both value files (copy + generated)
 """
 
 from __future__ import annotations
@@ -43,7 +46,7 @@ SEED = 20260301
 GENERATED_AT = "2026-06-01T00:00:00+00:00"  # fixed, so the file is reproducible
 NOTICE = (
     "GENERATED VALUES, NOT OFFICIAL STATISTICS: made by scripts/oj_generator.py (seed {seed}) "
-    "for offline runs; live mode loads the real values from Kolada."
+    "for offline runs; live mode loads the real values from Kolada. Generated KPIs: {kpis}."
 )
 
 
@@ -185,13 +188,17 @@ def data_objects(
     return objects
 
 
-def answers(settings: Settings, seed: int = SEED, per_page: int = client.PER_PAGE) -> dict:
-    """The bundle: one answer page per request the live client would make, in its order."""
+def answers(
+    settings: Settings, seed: int = SEED, per_page: int = client.PER_PAGE, exclude: list[str] | None = None
+) -> dict:
+    """The bundle: one answer page per request the live client would make, in its order, for
+    every KPI of the catalogue but `exclude` (default: those with a bundled real copy)."""
     cfg = settings.kpis
     meta = {
         k["id"]: k for r in extract.snapshot_record_responses(extract.SNAPSHOT / "kpi.json") for k in r.json()["values"]
     }
-    kpis = [meta[k] for k in cfg.ids]
+    skip = set(extract.copied_kpis() if exclude is None else exclude)
+    kpis = [meta[k] for k in cfg.ids if k not in skip]
     munis = extract.municipality_ids(extract.snapshot_record_responses(extract.SNAPSHOT / "municipality.json"))
     places = extract.places(settings, munis)
     county = extract.county_id(settings)
@@ -222,9 +229,10 @@ def answers(settings: Settings, seed: int = SEED, per_page: int = client.PER_PAG
                     }
                 )
     return {
-        "notice": NOTICE.format(seed=seed),
+        "notice": NOTICE.format(seed=seed, kpis=", ".join(k["id"] for k in kpis)),
         "generator": "scripts/oj_generator.py",
         "seed": seed,
+        "kpis": [k["id"] for k in kpis],
         "years": years,
         "answers": out,
     }

@@ -174,8 +174,13 @@ def test_auto_mode_falls_back_to_the_generated_snapshot_when_unreachable(monkeyp
     manifest = json.loads(open(landed[0], encoding="utf-8").read())
     assert manifest["source_mode"] == "snapshot" and manifest["failed"] == {}
     metas = [json.loads(p.with_suffix(".meta.json").read_text(encoding="utf-8")) for p in landed[1:]]
-    assert {m["source_mode"] for m in metas if m["kind"] == "data"} == {"generated"}
+    assert {m["source_mode"] for m in metas if m["kind"] == "data"} == {"generated", "kolada-copy"}
     assert {m["source_mode"] for m in metas if m["kind"] == "metadata"} == {"snapshot"}
+    # the manifest names which KPIs are generated and where the copy comes from
+    assert {k for k, p in manifest["provenance"].items() if p == "kolada-copy"} == {"N31807"}
+    assert len(manifest["provenance"]) == 33 and list(manifest["provenance"].values()).count("generated") == 32
+    assert "claesludvig/projekt" in manifest["notices"]["values.kolada_copy.json.gz"]
+    assert "Generated KPIs: N31816" in manifest["notices"]["values.generated.json.gz"]
 
 
 def test_live_mode_raises_when_unreachable(monkeypatch, settings):

@@ -149,3 +149,28 @@ def test_a_relative_next_url_keeps_the_from_date(fake_server, monkeypatch, setti
     pages = c.data([kpi], [f"01{i:02d}" for i in range(14, 39)], [2024], from_date="2026-11-01")
     assert len(pages) == 3 and sum(len(p.json()["values"]) for p in pages) == 25
     assert [call.query["from_date"] for call in fake.data_calls] == [["2026-11-01"]] * 3
+
+
+def test_the_copy_never_replaces_live_values_and_generated_never_replaces_the_copy(fake_server, monkeypatch, settings):
+    """Trust order live > kolada-copy > generated: a snapshot run after a live one keeps every
+    live value (N31807's copy included); on a fresh database the snapshot loads the copy of
+    N31807 (not generated) and the generated rest."""
+    FakeKolada(fake_server)
+    s = live(fake_server, monkeypatch)
+    run(s)
+    monkeypatch.setenv("FOU_SOURCE_MODE", "snapshot")
+    after = run(Settings())
+    assert after.kept_real_kpis == sorted(s.kpis.ids) and after.kpis_loaded == 0
+    with duckdb.connect(str(s.work_db), read_only=True) as con:
+        modes = con.execute("select distinct source_mode from raw.kolada_values").fetchall()
+    assert modes == [("live",)]
+
+    monkeypatch.setenv("FOU_DATA_DIR", str(s.data_dir.parent / "fresh"))
+    fresh = Settings()
+    first = run(fresh)
+    assert first.kept_real_kpis == [] and first.kpis_loaded == 33
+    with duckdb.connect(str(fresh.work_db), read_only=True) as con:
+        got = dict(con.execute("select kpi, list(distinct source_mode) from raw.kolada_values group by kpi").fetchall())
+        generated = con.execute("select bool_or(is_generated) from raw.kolada_values where kpi = 'N31807'").fetchone()
+    assert got.pop("N31807") == ["kolada-copy"] and generated == (False,)
+    assert set(map(tuple, got.values())) == {("generated",)}

@@ -6,11 +6,13 @@ from __future__ import annotations
 import gzip
 import json
 
+import pytest
+
 from ingestion.kolada import client as kolada_client
 from ingestion.kolada import extract as kolada_extract
 from ingestion.kolada import load as kolada_load
 from ingestion.settings import Settings
-from scripts import oj_generator
+from scripts import build_oj_values, oj_generator
 
 
 def body(entity: str) -> dict:
@@ -124,7 +126,37 @@ def test_generator_is_reproducible_and_shaped_like_v3_answers():
             if "Ja=1, Nej=2" in kpi_meta[obj["kpi"]]["title"]:
                 assert obj["values"][0]["value"] in (1.0, 2.0)
     kpis = {o["kpi"] for a in bundled["answers"] for o in a["response"]["values"]}
-    assert kpis == {k.id for k in cfg.kpis}
+    assert kpis == {k.id for k in cfg.kpis} - {"N31807"}  # N31807 is a real copy, not generated
+    assert bundled["kpis"] == [k for k in cfg.ids if k != "N31807"]
+    assert all(k in bundled["notice"] for k in bundled["kpis"])  # the notice names the generated KPIs
+
+
+def test_the_copy_bundle_is_rebuilt_byte_for_byte_from_the_reference_file(tmp_path, monkeypatch):
+    """scripts/build_oj_values.py: the same reference file and generator give the same bytes,
+    and the copy has Kolada v3's answer shape with provenance kolada-copy and its origin."""
+    try:
+        ref = build_oj_values.reference_dir()
+    except SystemExit:
+        pytest.skip("reference-data/kolada is not beside the project")
+    copy_path, generated_path = tmp_path / "copy.json.gz", tmp_path / "generated.json.gz"
+    monkeypatch.setattr(kolada_extract, "COPY_VALUES", copy_path)
+    monkeypatch.setattr(kolada_extract, "GENERATED_VALUES", generated_path)
+    build_oj_values.main(ref)
+    monkeypatch.undo()
+    assert copy_path.read_bytes() == kolada_extract.COPY_VALUES.read_bytes()
+    assert generated_path.read_bytes() == kolada_extract.GENERATED_VALUES.read_bytes()
+    bundle = json.loads(gzip.decompress(copy_path.read_bytes()))
+    assert bundle["kpis"] == ["N31807"] and bundle["provenance"] == "kolada-copy"
+    assert "claesludvig/projekt" in bundle["notice"] and "NOT COMPARED WITH KOLADA.SE" in bundle["notice"]
+    assert bundle["origin"]["N31807"]["compared_with_kolada_se"] is False
+    for a in bundle["answers"]:
+        assert a["provenance"] == "kolada-copy" and a["kpis"] == ["N31807"]
+        assert set(a["response"]) == {"count", "values", "next_url", "previous_url"}
+        for obj in a["response"]["values"]:
+            assert set(obj) == {"kpi", "municipality", "period", "values"}
+            assert [v["gender"] for v in obj["values"]] == ["T"] and obj["values"][0]["status"] == ""
+    places = {o["municipality"] for a in bundle["answers"] for o in a["response"]["values"]}
+    assert len(places) == 292 and {"0000", "0001"} <= places and "0003" not in places  # other regions left out
 
 
 def test_generator_pages_with_next_url_like_the_api():

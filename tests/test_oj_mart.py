@@ -1,8 +1,10 @@
 """An offline ÖJ load fills the mart; rank and quartile checked against an independent Python
-computation on every row, and the example query of docs/oj.md runs as written."""
+computation on every row, the example query of docs/oj.md runs as written, and N31807 is the
+reference file's real copy, value by value."""
 
 from __future__ import annotations
 
+import csv
 import re
 from pathlib import Path
 
@@ -10,8 +12,10 @@ import duckdb
 import pytest
 
 from ingestion import dbt, pipeline
+from scripts import build_oj_values
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "oj.md"
+COPIED = "N31807"  # real Kolada values through a third-party copy (scripts/build_oj_values.py)
 
 
 @pytest.fixture(scope="module")
@@ -37,25 +41,33 @@ def rank_best_first(values: dict[str, float], direction: str) -> dict[str, int]:
     return {k: 1 + sum(1 for o in values.values() if sign * o < sign * v) for k, v in values.items()}
 
 
-def test_offline_load_fills_the_mart_and_every_row_says_generated(mart):
+def test_offline_load_fills_the_mart_and_every_row_says_generated_but_the_copy(mart):
     con, report = mart
     assert report.failed_kpis == [] and report.generated is True
-    n, kpis, munis, prov = con.execute(
-        "select count(*), count(distinct kpi_id), count(distinct municipality_id), "
-        "list(distinct value_provenance) from marts.fct_oj_results"
+    n, kpis, munis = con.execute(
+        "select count(*), count(distinct kpi_id), count(distinct municipality_id) from marts.fct_oj_results"
     ).fetchone()
-    assert kpis == 33 and munis == 290 and prov == ["generated"]
+    assert kpis == 33 and munis == 290
+    prov = con.execute(
+        "select kpi_id = ?, list(distinct value_provenance), list(distinct is_generated), "
+        "list(distinct comparison_provenance) from marts.fct_oj_results group by 1 order by 1",
+        [COPIED],
+    ).fetchall()
+    assert prov == [(False, ["generated"], [True], ["generated"]), (True, ["kolada-copy"], [False], ["kolada-copy"])]
+    assert dict(con.execute("select value_provenance, count(*) from marts.dim_kpi group by 1").fetchall()) == {
+        "generated": 32,
+        "kolada-copy": 1,
+    }
     # the region's eight for every KPI × year × sex, reported or not
     per_slice = con.execute(
         "select distinct count(*) from marts.fct_oj_results where is_region_member group by kpi_id, year, sex"
     ).fetchall()
     assert per_slice == [(8,)]
-    assert (
-        con.execute("select count(*) from marts.rpt_oj_results_wide where value_provenance <> 'generated'").fetchone()[
-            0
-        ]
-        == 0
-    )
+    wide = con.execute(
+        "select kpi_id = ?, list(distinct value_provenance) from marts.rpt_oj_results_wide group by 1 order by 1",
+        [COPIED],
+    ).fetchall()
+    assert wide == [(False, ["generated"]), (True, ["kolada-copy"])]
     assert con.execute("select count(*) from marts.dim_kpi where not has_metadata").fetchone()[0] == 0
 
 
@@ -160,7 +172,12 @@ def test_similar_group_mean_matches_an_independent_mean_of_the_members(mart):
     value (from the raw tables, in Python), the difference, and the appended column order."""
     con, _ = mart
     cols = [r[0] for r in con.execute("describe marts.fct_oj_results").fetchall()]
-    assert cols[-2:] == ["similar_group_mean", "difference_to_similar_group"]
+    assert cols[-4:] == [
+        "similar_group_mean",
+        "difference_to_similar_group",
+        "comparison_provenance",
+        "quarantine_reason",
+    ]
     assert cols[:3] == ["kpi_id", "kpi_title", "area"]
     groups = {}
     for gid, title, member in con.execute("select group_id, group_title, member_id from raw.kolada_groups").fetchall():
@@ -203,8 +220,9 @@ def test_similar_comparison_answers_the_meetings_question(mart):
     con, _ = mart
     n, members, kpis, gen, without = con.execute(
         "select count(*), count(distinct municipality_id), count(distinct kpi_id), "
-        "bool_and(value_provenance = 'generated'), count(*) filter (where similar_group_mean is null) "
-        "from marts.fct_oj_similar_comparison"
+        "bool_and(value_provenance = if(kpi_id = ?, 'kolada-copy', 'generated')), "
+        "count(*) filter (where similar_group_mean is null) from marts.fct_oj_similar_comparison",
+        [COPIED],
     ).fetchone()
     assert members == 8 and kpis == 33 and gen and without == 0
     # the same mean as fct_oj_results, better/worse respecting the direction
@@ -240,3 +258,63 @@ def test_similar_municipalities_query_in_docs_runs_as_written(mart):
     cols = [d[0] for d in con.description]
     assert len({r[cols.index("municipality_name")] for r in result}) == 8
     assert all(r[cols.index("value_provenance")] == "generated" for r in result)
+
+
+def reference_rows() -> dict[tuple[str, int], str] | None:
+    """(Kolada area id, year) → the value's text in the reference file, or None without it."""
+    try:
+        ref = build_oj_values.reference_dir()
+    except SystemExit:
+        return None
+    name = build_oj_values.REAL_COPIES[COPIED][0]
+    with open(ref / name, encoding="utf-8", newline="") as fh:
+        return {(r["region_kod"], int(r["period"])): r["varde"] for r in csv.DictReader(fh)}
+
+
+def test_n31807_in_the_mart_is_the_reference_file_value_by_value(mart):
+    """Nation, county 0001 and all eight members, every year the mart holds (the bundle's years,
+    first_year..generated_last_year), against the reference CSV, compared exactly; a member-year
+    without a row in the file has no value in the mart (nothing made up)."""
+    reference = reference_rows()
+    if reference is None:
+        pytest.skip("reference-data/kolada is not beside the project")
+    con, _ = mart
+    years = sorted(
+        r[0]
+        for r in con.execute("select distinct year from marts.fct_oj_results where kpi_id = ?", [COPIED]).fetchall()
+    )
+    assert years == list(range(2021, 2026))
+    rows = con.execute(
+        "select municipality_id, year, value, county_value, nation_value, value_provenance, status, sex "
+        "from marts.fct_oj_results where kpi_id = ? and is_region_member",
+        [COPIED],
+    ).fetchall()
+    assert {r[7] for r in rows} == {"T"}  # the copy has gender T only
+    assert len(rows) == 8 * len(years)
+    compared = 0
+    for muni, year, value, county, nation, provenance, status, _ in rows:
+        assert provenance == "kolada-copy" and status is None
+        expected = reference.get((muni, year))
+        assert value == (None if expected is None else float(expected)), (muni, year)
+        assert county == float(reference[("0001", year)]) and nation == float(reference[("0000", year)])
+        compared += expected is not None
+    assert compared == 8 * len(years) - 2  # Solna and Sundbyberg have no 2025 row
+    # the README's table, read back from the mart
+    got = dict(
+        con.execute(
+            "select municipality_id, value from marts.fct_oj_results where kpi_id = ? and year = 2024 "
+            "and municipality_id in ('0125', '0184')",
+            [COPIED],
+        ).fetchall()
+    )
+    assert got == {"0125": 2.175718, "0184": 0.495402}
+    assert con.execute(
+        "select distinct nation_value, county_value from marts.fct_oj_results where kpi_id = ? and year = 2024",
+        [COPIED],
+    ).fetchall() == [(2.374687, 1.565192)]
+    # and every other municipality of the country the same way
+    everyone = con.execute(
+        "select municipality_id, year, value from marts.fct_oj_results where kpi_id = ?", [COPIED]
+    ).fetchall()
+    assert len(everyone) == 290 * len(years)
+    assert all(v == (None if (e := reference.get((m, y))) is None else float(e)) for m, y, v in everyone)

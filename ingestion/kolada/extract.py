@@ -23,6 +23,10 @@ from ingestion.settings import SNAPSHOT_DIR, Settings, SourceMode
 log = logging.getLogger(__name__)
 SNAPSHOT = SNAPSHOT_DIR / SOURCE
 GENERATED_VALUES = SNAPSHOT / "values.generated.json.gz"
+# real Kolada values through a third-party copy (scripts/build_oj_values.py): value_provenance
+# 'kolada-copy', read before the generated values, which never cover the same KPIs
+COPY_VALUES = SNAPSHOT / "values.kolada_copy.json.gz"
+VALUE_BUNDLES = (COPY_VALUES, GENERATED_VALUES)
 
 
 def county_id(settings: Settings) -> str:
@@ -39,6 +43,8 @@ class ExtractResult:
     from_dates: dict[str, str | None] = field(default_factory=dict)  # KPI id → from_date, None = in full
     similar_groups: dict[str, str] = field(default_factory=dict)  # member → its Liknande kommuner IFO group
     group_ids: list[str] = field(default_factory=list)  # G ids asked for values
+    provenance: dict[str, str] = field(default_factory=dict)  # snapshot: KPI → kolada-copy or generated
+    notices: dict[str, str] = field(default_factory=dict)  # snapshot: bundle file → its notice (origin)
 
 
 def municipality_ids(metadata_pages: list[Response]) -> list[str]:
@@ -100,6 +106,8 @@ def _write_manifest(settings: Settings, result: ExtractResult, years: list[int])
                 "from_dates": result.from_dates,
                 "similar_groups": result.similar_groups,
                 "group_ids": result.group_ids,
+                "provenance": result.provenance,
+                "notices": result.notices,
                 "landed": [str(p) for p in result.landed],
             },
             ensure_ascii=False,
@@ -120,6 +128,34 @@ def _extract_live(settings: Settings, kpis: list[str], years: list[int]) -> Extr
     return result
 
 
+def bundle_doc(path: Path) -> dict:
+    """A bundled values file without its answers: notice, origin, KPIs, years."""
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rt", encoding="utf-8") as fh:
+        return {k: v for k, v in json.load(fh).items() if k != "answers"}
+
+
+def copied_kpis() -> list[str]:
+    """The KPIs whose bundled values are real Kolada values through a copy (not generated)."""
+    return list(bundle_doc(COPY_VALUES).get("kpis") or []) if COPY_VALUES.exists() else []
+
+
+def _land_bundle(settings: Settings, path: Path, kpis: list[str], result: ExtractResult) -> None:
+    """Land one bundled values file's answers; a broken answer fails its KPIs only."""
+    result.notices[path.name] = bundle_doc(path).get("notice", "")
+    for r in snapshot_record_responses(path):
+        batch = [k for k in r.query["kpis"] or [] if k in kpis and k not in result.provenance]
+        try:
+            body = r.json()
+            if not isinstance(body.get("values"), list):
+                raise SourceError(f"kolada: bundled answer {r.url} has no values list")
+        except SourceError as exc:
+            result.failed.update(dict.fromkeys(batch, str(exc)))
+            continue
+        result.provenance.update(dict.fromkeys(batch, r.source_mode))
+        result.landed.append(land(r, settings.landing_dir, "data"))
+
+
 def _extract_snapshot(settings: Settings, kpis: list[str]) -> ExtractResult:
     result = ExtractResult("snapshot", kpis, from_dates=dict.fromkeys(kpis))
     for entity in METADATA:
@@ -128,23 +164,26 @@ def _extract_snapshot(settings: Settings, kpis: list[str]) -> ExtractResult:
         for r in responses:
             r.json()
         result.landed += _land_all(settings, responses, entity)
-    log.warning("KOLADA SNAPSHOT: the ÖJ values are GENERATED (scripts/oj_generator.py), not official statistics")
-    answers = snapshot_record_responses(GENERATED_VALUES)
-    covered: set[str] = set()
-    for r in answers:
-        batch = r.query["kpis"] or []
-        try:
-            body = r.json()
-            if not isinstance(body.get("values"), list):
-                raise SourceError(f"kolada: bundled answer {r.url} has no values list")
-        except SourceError as exc:
-            result.failed.update({k: str(exc) for k in batch if k in kpis})
-            continue
-        covered.update(batch)
-        result.landed.append(land(r, settings.landing_dir, "data"))
+    for path in VALUE_BUNDLES:
+        if path.exists():
+            _land_bundle(settings, path, kpis, result)
     for k in kpis:
-        if k not in covered and k not in result.failed:
-            result.failed[k] = "no generated values in the bundled snapshot (rerun python scripts/oj_generator.py)"
+        if k not in result.provenance and k not in result.failed:
+            result.failed[k] = "no values in the bundled snapshot (rebuild it: python scripts/build_oj_values.py)"
+    generated = sorted(k for k, p in result.provenance.items() if p == "generated")
+    copied = sorted(k for k, p in result.provenance.items() if p == "kolada-copy")
+    if generated:
+        log.warning(
+            "KOLADA SNAPSHOT: the values of %s KPI(s) are GENERATED (scripts/oj_generator.py), not official "
+            "statistics: %s",
+            len(generated),
+            ", ".join(generated),
+        )
+    if copied:
+        log.warning(
+            "KOLADA SNAPSHOT: %s: real Kolada values through a third-party copy, not compared with kolada.se",
+            ", ".join(copied),
+        )
     return result
 
 
@@ -165,7 +204,7 @@ def extract(settings: Settings) -> list[Path]:
             if mode is SourceMode.live:
                 raise
             log.warning("!" * 72)
-            log.warning("KOLADA IS UNREACHABLE, USING THE BUNDLED SNAPSHOT (GENERATED ÖJ VALUES): %s", exc)
+            log.warning("KOLADA IS UNREACHABLE, USING THE BUNDLED SNAPSHOT (MOSTLY GENERATED ÖJ VALUES): %s", exc)
             log.warning("!" * 72)
             result = None
     if result is None:

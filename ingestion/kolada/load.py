@@ -278,27 +278,47 @@ def _write_metadata(con, frames: dict[str, list[pd.DataFrame]]) -> None:
             con.execute(f"insert into raw.{TABLES[entity]} by name select * from meta_df")
 
 
+# how far a value can be trusted: live Kolada, a third-party copy of Kolada, generated
+TRUST = {"generated": 0, "kolada-copy": 1}  # any other source mode (live): 2
+
+
+def _kept(con, manifest: dict, fetched: list[str], values: pd.DataFrame | None) -> list[str]:
+    """The fetched KPIs whose earlier values are kept because they are more trustworthy than
+    this run's (generated never replaces a copy or live values, a copy never replaces live ones)."""
+    if manifest["source_mode"] == "live" or not fetched:
+        return []
+    held = dict(
+        con.execute(
+            "select kpi, max(case when is_generated then 0 when source_mode = 'kolada-copy' then 1 else 2 end) "
+            "from raw.kolada_values where list_contains(?, kpi) group by kpi",
+            [fetched],
+        ).fetchall()
+    )
+    incoming: dict[str, int] = {}
+    if values is not None:
+        for kpi, mode in values[["kpi", "source_mode"]].drop_duplicates().itertuples(index=False):
+            incoming[kpi] = min(incoming.get(kpi, 2), TRUST.get(mode, 2))
+    kept = sorted(k for k in fetched if k in held and held[k] > incoming.get(k, 0))
+    if kept:
+        log.warning("KOLADA: kept the earlier values of %s; less trustworthy values never replace them", kept)
+    return kept
+
+
 def _write_values(con, manifest: dict, parsed: _Parsed) -> _Written:
     """The fetched KPIs' values replace their earlier ones (in full, or the changes since a
-    from_date); generated values never replace real ones; failed KPIs are marked stale."""
+    from_date); generated values never replace real ones; failed KPIs are marked stale; a
+    quarantined value leaves its cell without a value (never the earlier one)."""
     from_dates = manifest.get("from_dates") or {}
     fetched = [k for k in manifest["kpis"] if k not in manifest["failed"]]
-    kept_real: list[str] = []
-    if manifest["source_mode"] != "live":
-        real = {
-            r[0] for r in con.execute("select distinct kpi from raw.kolada_values where not is_generated").fetchall()
-        }
-        kept_real = sorted(k for k in fetched if k in real)
-        if kept_real:
-            log.warning("KOLADA: kept the real values of %s; generated values never replace real ones", kept_real)
+    values = pd.concat(parsed.frames["data"], ignore_index=True) if parsed.frames["data"] else None
+    kept_real = _kept(con, manifest, fetched, values)
     replace = [k for k in fetched if k not in kept_real]
     full = [k for k in replace if not from_dates.get(k)]
-    values = pd.concat(parsed.frames["data"], ignore_index=True) if parsed.frames["data"] else None
     now = warehouse.now()
     values_loaded = state.write_values(con, values, full, [k for k in replace if k not in full], now)
     state.record(con, manifest["source_mode"], from_dates, replace, now)
     stale = _mark_stale(con, manifest["failed"])
-    _quarantine(con, parsed.quarantined, replace, full, now)
+    _quarantine(con, parsed.quarantined, values, replace, full, now)
     return _Written(replaced=replace, kept_real=kept_real, values=values_loaded, stale=stale, at=now)
 
 
@@ -367,12 +387,27 @@ def _mark_stale(con, failed: dict[str, str]) -> dict[str, str]:
     return {k: failed[k] for k in sorted(kept)}
 
 
-def _quarantine(con, rows: list[dict], replaced: list[str], full: list[str], now) -> None:
-    """Quarantined values of the KPIs loaded now; those loaded in full replace their earlier
-    quarantine rows (an incremental answer only adds: the values it leaves out are unchanged)."""
+def _quarantine(con, rows: list[dict], values: pd.DataFrame | None, replaced: list[str], full: list[str], now) -> None:
+    """Quarantined values of the KPIs loaded now. Those loaded in full replace their earlier
+    quarantine rows; an incremental answer only adds, and a cell it now sends as a number
+    leaves the quarantine. A quarantined cell never keeps its earlier value: in an incremental
+    month its earlier row is removed, so the mart shows the cell without a value and with the
+    quarantine's reason (stg_kolada__quarantine) until Kolada sends a number."""
     if full:
         con.execute("delete from raw.kolada_quarantine where list_contains(?, kpi)", [full])
+    if values is not None and len(values):
+        answered = values[values["kpi"].isin(replaced)][state.KEY].drop_duplicates()  # noqa: F841 (DuckDB)
+        con.execute(
+            "delete from raw.kolada_quarantine q using answered a where q.kpi = a.kpi "
+            "and q.municipality_id = a.municipality_id and q.period = a.period and q.gender = a.gender"
+        )
     rows = [r for r in rows if r["kpi"] in replaced]
-    if rows:
-        bad = pd.DataFrame(rows).assign(quarantined_at=now)
-        con.execute("insert into raw.kolada_quarantine by name select * from bad")
+    if not rows:
+        return
+    bad = pd.DataFrame(rows).assign(quarantined_at=now)
+    con.execute("insert into raw.kolada_quarantine by name select * from bad")
+    for table in state.VALUE_TABLES:
+        con.execute(
+            f"delete from raw.{table} v using bad b where v.kpi = b.kpi and v.municipality_id = b.municipality_id "
+            "and v.period = b.period and v.gender = b.gender"
+        )

@@ -11,7 +11,9 @@
 - paging by per_page with `count` and `next_url`, absolute (default) or relative ("?page=2",
   which on purpose leaves out from_date: the client must carry it over);
 - `from_date`: only the values in `changes` ({(kpi, place, year, gender): value or DELETED}),
-  each with isdeleted; without from_date the changes are simply part of the values.
+  each with isdeleted; without from_date the changes are simply part of the values;
+- `statuses` ({(kpi, place, year, gender): status}): that cell answers Kolada's status ("-"
+  bortfall, "." ej tillämpligt, ".." sekretess) with `value` null, and a group's mean leaves it out.
 
 value(kpi, place, year) = year − 2000 for T unless given (K = T + 0.5, M = T − 0.5); `fail(call)`
 may answer an error instead; `empty` KPIs have no values at all. Used by tests/test_kolada_*.py
@@ -57,10 +59,12 @@ class FakeKolada:
         next_url: str = "absolute",
         changes: dict | None = None,
         empty: set[str] | frozenset = frozenset(),
+        statuses: dict | None = None,
     ):
         self.server, self.per_page, self.fail, self.style = server, per_page, fail, next_url
         self.value = value or (lambda kpi, place, year: year - 2000)
         self.changes, self.empty = changes or {}, set(empty)
+        self.statuses = statuses or {}
         self.data_calls: list[Call] = []
         self.metadata_calls: list[Call] = []
         self.meta = {e: snapshot_body(e)["values"] for e in kolada_client.METADATA}
@@ -85,6 +89,8 @@ class FakeKolada:
 
     def cell(self, kpi: str, place: str, year: int, gender: str):
         """The value the fake holds for one cell (changes applied), or DELETED/None."""
+        if (kpi, place, year, gender) in self.statuses:
+            return None
         if (kpi, place, year, gender) in self.changes:
             return self.changes[(kpi, place, year, gender)]
         base = self.value(kpi, place, year)
@@ -110,7 +116,8 @@ class FakeKolada:
         v = self.cell(kpi, place, year, gender)
         if v is DELETED:
             return {"gender": gender, "count": 0, "status": "", "value": None, "isdeleted": True}
-        return {"gender": gender, "count": 1, "status": "", "value": v, "isdeleted": False}
+        status = self.statuses.get((kpi, place, year, gender), "")
+        return {"gender": gender, "count": 1, "status": status, "value": v, "isdeleted": False}
 
     def data(self, call: Call) -> Reply:
         self.data_calls.append(call)

@@ -29,7 +29,7 @@ ranked as (
 )
 select
     kpi_id, year, sex, municipality_id, municipality_name, is_region_member, direction, value,
-    is_generated, status, refreshed_at, is_stale, stale_reason,
+    is_generated, is_copy, status, refreshed_at, is_stale, stale_reason, quarantine_reason,
     case when is_region_member and badness is not null then rank_within end      as rank_in_region,
     case when badness is not null
          then cast(floor((rank_all - 1) * 4.0 / municipalities_ranked) as integer) + 1 end as quartile,

@@ -3,7 +3,8 @@
 with config as (select * from {{ ref('stg_kolada__oj_kpi_config') }}),
 meta as (select * from {{ ref('stg_kolada__kpis') }}),
 provenance as (
-    select kpi_id, bool_or(is_generated) as has_generated_values, count(*) as value_count,
+    select kpi_id, bool_or(is_generated) as has_generated_values, bool_or(is_copy) as has_copied_values,
+           count(*) as value_count,
            min(year) as first_year, max(year) as last_year
     from {{ ref('stg_kolada__values') }}
     group by kpi_id
@@ -31,6 +32,7 @@ select
     p.first_year,
     p.last_year,
     case when p.has_generated_values then 'generated'
+         when p.has_copied_values then 'kolada-copy'
          when p.value_count is null then 'no values'
          else 'kolada' end                                   as value_provenance,
     c.catalogue_position

@@ -1,6 +1,10 @@
 -- Öppna jämförelser results, long form: one row per KPI × municipality × year × sex, for all
 -- 290 municipalities (the quartiles are computed among all of them); is_region_member picks
--- the region's own. Offline values are GENERATED: value_provenance says so in every row.
+-- the region's own. value_provenance says per row where the value comes from: 'kolada' (live),
+-- 'kolada-copy' (real Kolada values through a third-party copy, not compared with kolada.se:
+-- N31807 offline) or 'generated' (every other KPI offline; never official). comparison_provenance
+-- says the same of the figures beside it (region median/min/max, county, Riket, similar-group
+-- mean): the weakest provenance among the values they are made of.
 -- similar_group_mean: for a region member, the mean of its similar municipalities (Kolada's
 -- "Liknande kommuner IFO" group, int_oj__group_means); null for the other municipalities.
 with ranked as (select * from {{ ref('int_oj__results_ranked') }}),
@@ -11,7 +15,9 @@ refs as (
     select
         v.kpi_id, v.year, v.sex,
         max(case when v.municipality_id in (select county_id from county) then v.value end) as county_value,
-        max(case when v.municipality_id = '0000' then v.value end)                          as nation_value
+        max(case when v.municipality_id = '0000' then v.value end)                          as nation_value,
+        bool_or(v.is_generated)                                                             as refs_generated,
+        bool_or(v.is_copy)                                                                  as refs_copy
     from {{ ref('stg_kolada__values') }} v
     where v.municipality_id = '0000' or v.municipality_id in (select county_id from county)
     group by all
@@ -22,13 +28,15 @@ region as (
         count(value)                 as region_reporting_count,
         median(value)                as region_median,
         min(value)                   as region_min,
-        max(value)                   as region_max
+        max(value)                   as region_max,
+        bool_or(is_generated) filter (where value is not null) as region_generated,
+        bool_or(is_copy) filter (where value is not null)      as region_copy
     from ranked
     where is_region_member
     group by all
 ),
 similar_means as (
-    select c.municipality_id, m.kpi_id, m.year, m.sex, m.group_mean
+    select c.municipality_id, m.kpi_id, m.year, m.sex, m.group_mean, m.is_generated, m.is_copy
     from {{ ref('int_oj__comparison_groups') }} c
     join {{ ref('int_oj__group_means') }} m using (group_id)
     where c.comparison = 'similar'
@@ -71,14 +79,25 @@ select
     r.quartile,
     r.quartile_colour,
     r.municipalities_with_value,
-    case when r.is_generated then 'generated' else 'kolada' end as value_provenance,
+    case when r.is_generated then 'generated' when r.is_copy then 'kolada-copy' else 'kolada' end
+                                                              as value_provenance,
     r.is_generated,
     r.status,
     r.refreshed_at,
     r.is_stale,
     r.stale_reason,
     sg.group_mean                                             as similar_group_mean,
-    round(r.value - sg.group_mean, 6)                         as difference_to_similar_group
+    round(r.value - sg.group_mean, 6)                         as difference_to_similar_group,
+    case
+        when coalesce(g.region_generated, false) or coalesce(f.refs_generated, false)
+          or coalesce(sg.is_generated, false)                     then 'generated'
+        when coalesce(g.region_copy, false) or coalesce(f.refs_copy, false)
+          or coalesce(sg.is_copy, false)                          then 'kolada-copy'
+        when g.region_generated is null and f.refs_generated is null
+         and sg.is_generated is null                              then null  -- nothing to compare with
+        else 'kolada'
+    end                                                       as comparison_provenance,
+    r.quarantine_reason
 from ranked r
 join kpis k using (kpi_id)
 left join region g using (kpi_id, year, sex)

@@ -3,7 +3,10 @@
 -- mean of its similar municipalities (Kolada's "Liknande kommuner IFO, <kommun>" group, the
 -- unweighted mean of those with a value) and of the region's own Kolada group, the difference,
 -- better or worse given the KPI's direction, and the change against the year before.
--- Offline the values are GENERATED and so is every mean computed from them: value_provenance.
+-- value_provenance is the weakest provenance of the figures in the row (value, similar-group and
+-- region-group mean): 'generated' when any is generated, 'kolada-copy' when any is a third-party
+-- copy of Kolada's values, else 'kolada'; similar_mean_method says whether Kolada gave the mean
+-- or we computed it. status is Kolada's status of the member's value ('-', '.', '..').
 with results as (
     select * from {{ ref('fct_oj_results') }} where is_region_member and sex = 'T'
 ),
@@ -11,12 +14,12 @@ groups as (select * from {{ ref('int_oj__comparison_groups') }}),
 means as (select * from {{ ref('int_oj__group_means') }} where sex = 'T'),
 similar_means as (
     select g.municipality_id, g.group_id, g.group_title, m.kpi_id, m.year,
-           m.group_mean, m.group_reporting_count, m.mean_method, m.is_generated
+           m.group_mean, m.group_reporting_count, m.mean_method, m.is_generated, m.is_copy
     from groups g join means m using (group_id)
     where g.comparison = 'similar'
 ),
 region_means as (
-    select g.municipality_id, g.group_id, m.kpi_id, m.year, m.group_mean, m.is_generated
+    select g.municipality_id, g.group_id, m.kpi_id, m.year, m.group_mean, m.is_generated, m.is_copy
     from groups g join means m using (group_id)
     where g.comparison = 'region'
 ),
@@ -50,14 +53,16 @@ compared as (
         r.previous_year_value,
         r.change_from_previous_year,
         r.change_assessment,
-        r.is_generated or coalesce(s.is_generated, false) or coalesce(g.is_generated, false) as is_generated
+        r.is_generated or coalesce(s.is_generated, false) or coalesce(g.is_generated, false) as is_generated,
+        r.value_provenance = 'kolada-copy' or coalesce(s.is_copy, false) or coalesce(g.is_copy, false) as is_copy,
+        r.status
     from results r
     left join similar_of sg on sg.municipality_id = r.municipality_id
     left join similar_means s on s.municipality_id = r.municipality_id and s.kpi_id = r.kpi_id and s.year = r.year
     left join region_means g on g.municipality_id = r.municipality_id and g.kpi_id = r.kpi_id and g.year = r.year
 )
 select
-    c.*,
+    c.* exclude (is_copy, status),
     p.difference_to_similar_group                          as previous_year_difference_to_similar_group,
     -- did the gap to the similar municipalities close (better) or widen (worse), given the direction?
     case
@@ -67,7 +72,10 @@ select
         when (c.direction = 'higher') = (c.difference_to_similar_group > p.difference_to_similar_group) then 'better'
         else 'worse'
     end                                                    as change_against_similar,
-    case when c.is_generated then 'generated' else 'kolada' end as value_provenance
+    case when c.is_generated then 'generated' when c.is_copy then 'kolada-copy' else 'kolada' end
+                                                           as value_provenance,
+    c.is_copy,
+    c.status
 from compared c
 left join compared p
     on p.municipality_id = c.municipality_id and p.kpi_id = c.kpi_id and p.year = c.year - 1

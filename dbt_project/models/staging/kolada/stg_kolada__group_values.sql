@@ -20,6 +20,7 @@ renamed as (
         -- provenance
         source_mode,
         is_generated,
+        source_mode = 'kolada-copy'           as is_copy,
         coalesce(checked_at, fetched_at)      as refreshed_at,
         coalesce(is_stale, false)             as is_stale
     from source

@@ -19,6 +19,10 @@ renamed as (
         -- provenance
         source_mode,
         is_generated,
+        source_mode = 'kolada-copy'           as is_copy,   -- real Kolada values through a third-party copy
+        case when is_generated then 'generated'
+             when source_mode = 'kolada-copy' then 'kolada-copy'
+             else 'kolada' end                as value_provenance,
         sha256                                as answer_sha256,
         fetched_at,
         -- freshness: when the value was last fetched or confirmed unchanged (an incremental month
