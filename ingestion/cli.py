@@ -62,10 +62,11 @@ def plain(text: str) -> str:
 
 
 def print_fees(db: Path, fee_year: int | None = None) -> None:
-    """The report's own fee table (report/sections/fees.py): the same rounding and order."""
+    """The report's own fee table (report/pages/fees.py): the same rounding and order; a
+    fee-free year says so in words."""
     import duckdb
 
-    from report.sections.fees import fee_table
+    from report.pages.fees import fee_table
 
     with duckdb.connect(str(db), read_only=True) as con:
         fees = fee_table(con, fee_year)
@@ -76,6 +77,8 @@ def print_fees(db: Path, fee_year: int | None = None) -> None:
         table.add_row(*(plain(v) for v in row))
     table.add_row(*(plain(v) for v in fees.total), style="bold")
     console.print(table)
+    if fees.note:
+        console.print(f"{fees.note}.", highlight=False)
 
 
 @app.command()

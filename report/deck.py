@@ -93,8 +93,9 @@ class Deck:
             "right": (MARGIN + left_w + Cm(1), FULL - left_w - Cm(1)),
         }
         y = {"full": top, "left": top, "right": top}
+        self._captions(s, [b for b in page.blocks if isinstance(b, Caption) and b.only != "print"])
         for b in page.blocks:
-            if not isinstance(b, (Table, Bars, Text, Notice, Caption)) or b.only == "print":
+            if not isinstance(b, (Table, Bars, Text, Notice)) or b.only == "print":
                 continue
             top = max(y.values()) if b.place == "full" else max(y[b.place], y["full"])
             left, width = spots[b.place]
@@ -103,6 +104,19 @@ class Deck:
                 y = dict.fromkeys(y, bottom)
             else:
                 y[b.place] = bottom
+
+    def _captions(self, s, captions: list[Caption]):
+        """Sources and legends across the slide's foot, above the footer, the last lowest:
+        out of the flow, so a tall table never pushes them off the slide."""
+        bottom = H - Cm(1.6)
+        for c in reversed(captions):
+            height = self._note_height(c.text, FULL)
+            bottom -= height
+            self.text(s, c.text, MARGIN, bottom, FULL, height, size=MIN_PT)
+
+    @staticmethod
+    def _note_height(text: str, width):
+        return Cm(0.6 * max(1, math.ceil(len(text) / ((width / Cm(1)) * 1.9))) + 0.15)
 
     def block(self, s, b: Table | Bars | Text, left, top, width):
         """One Table, Bars or Text block at (left, top) in `width`; the height it takes."""
@@ -116,10 +130,9 @@ class Deck:
                 for col in list(cols)[1:]:
                     col.width = Emu(int((width - Cm(b.first_col_cm)) / (len(cols) - 1)))
             return _table_height(b, rows, width, row_h)
-        if isinstance(b, (Notice, Caption)):
-            lines = max(1, math.ceil(len(b.text) / max(1, (width / Cm(1)) * 1.9)))
-            height = Cm(0.65 * lines + 0.2)
-            self.text(s, b.text, left, top, width, height, size=MIN_PT, bold=isinstance(b, Notice))
+        if isinstance(b, Notice):
+            height = self._note_height(b.text, width)
+            self.text(s, b.text, left, top, width, height, size=MIN_PT, bold=True)
             return height
         height = Cm(b.height_cm)
         if isinstance(b, Bars):

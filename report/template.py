@@ -18,6 +18,8 @@ from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.util import Cm
 
 W, H = Cm(33.867), Cm(19.05)
+P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
+A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 OLD_W, OLD_H = 9144000, 6858000  # python-pptx's default 4:3 presentation
 STANDARD = {
     "accents": ["1F5A8A", "D9822B", "5B8C5A", "8A6FA8", "3C9AB2", "B04A4A"],
@@ -60,6 +62,17 @@ def _places(prs) -> None:
                 ph.top, ph.height = int(ph.top * H / OLD_H), int(ph.height * H / OLD_H)
 
 
+def _title_style(prs) -> None:
+    """Titles left, bold, 28 pt in the theme's second dark colour: a long Swedish title
+    ("Styrgruppsammanfattning – Kärnbudskap") fits one line."""
+    lvl1 = prs.slide_master.element.find(f"{P}txStyles/{P}titleStyle/{A}lvl1pPr")
+    lvl1.set("algn", "l")
+    run = lvl1.find(f"{A}defRPr")
+    run.set("sz", "2800")
+    run.set("b", "1")
+    run.find(f"{A}solidFill/{A}schemeClr").set("val", "tx2")
+
+
 def _band(prs) -> None:
     """A band in the first accent colour at the foot of every slide (drawn on a scratch slide,
     moved to the master: python-pptx draws no shapes on a master)."""
@@ -87,12 +100,7 @@ def make_template(path: Path, accents=None, dark=None, light=None, font=None) ->
         font or STANDARD["font"],
     )
     _places(prs)
-    master = prs.slide_master
-    styles = master.element.find("{http://schemas.openxmlformats.org/presentationml/2006/main}txStyles")
-    title = styles[0][0][0] if styles is not None else None  # titleStyle/lvl1pPr/defRPr
-    if title is not None:
-        title.set("sz", "2800")
-        title.set("b", "1")
+    _title_style(prs)
     _band(prs)
     prs.core_properties.title = "Styrgruppsmöte"
     prs.core_properties.language = "sv-SE"

@@ -42,7 +42,7 @@ def title(mt: Meeting, pages: list[Page]) -> Page:
         f"Verksamhetsår {mt.year}",
         kind="title",
         blocks=[
-            Text([f"• {a}" for a in agenda], "left", 16, 13, only="deck"),  # the HTML/PDF have their contents
+            Text([f"• {a}" for a in agenda], "left", 16, 10.5, only="deck"),  # the HTML/PDF have their contents
             Text([mt.region.name, members_line(mt.region.members)], "right", 16, 4),
         ],
     )
