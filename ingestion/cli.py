@@ -179,6 +179,7 @@ def report(
     year: int = typer.Option(None, help="activity year: the deck of the meeting that covers it"),
     out_dir: Path = typer.Option(None, help="where the PPTX, HTML and PDF go (default <data dir>/reports)"),
     pdf: bool = typer.Option(True, help="also write the PDF (--no-pdf: no PDF)"),
+    kommunblad: bool = typer.Option(False, help="also one PDF per member municipality (its Kommunblad)"),
 ) -> None:
     """Build the steering-group deck (PPTX, PDF, HTML) for a meeting from the published warehouse."""
     from datetime import date
@@ -188,7 +189,7 @@ def report(
 
     settings = Settings()
     on = date.fromisoformat(meeting) if meeting else None if year else next_meeting()
-    paths = build(published(settings), out_dir or settings.reports_dir, year, pdf=pdf, on=on)
+    paths = build(published(settings), out_dir or settings.reports_dir, year, pdf=pdf, on=on, kommunblad=kommunblad)
     console.print("Rapport:\n  " + "\n  ".join(str(p) for p in paths if p))
 
 

@@ -57,9 +57,17 @@ def _write(path: Path, write) -> Path:
     return path
 
 
-def build(db: Path, out_dir: Path, year: int | None = None, pdf: bool = True, on: date | None = None) -> tuple:
+def build(
+    db: Path,
+    out_dir: Path,
+    year: int | None = None,
+    pdf: bool = True,
+    on: date | None = None,
+    kommunblad: bool = False,
+) -> tuple:
     """The deck of meeting `on` (or of the meeting covering activity year `year`) from the
-    published database `db`, written into `out_dir`: (html, pdf or None, pptx)."""
+    published database `db`, written into `out_dir`: (html, pdf or None, pptx), and with
+    `kommunblad` after them one PDF per member municipality, named after it."""
     if not db.exists():  # the same line as every command's (ingestion.warehouse.published)
         raise NoPublishedDatabase(db)
     year = year if year is not None else covered_year(on)
@@ -74,10 +82,27 @@ def build(db: Path, out_dir: Path, year: int | None = None, pdf: bool = True, on
         from report.deck import build_deck
 
         _write(pptx_path, lambda p: build_deck(mt, p, content))
+        sheets = write_kommunblad(mt, content, out_dir) if kommunblad else []
         if not pdf:
-            return html_path, None, pptx_path
+            return html_path, None, pptx_path, *sheets
         _write(pdf_path, lambda p: rendering.write_pdf(html, p))
-    return html_path, pdf_path, pptx_path
+    return html_path, pdf_path, pptx_path, *sheets
+
+
+def kommunblad_path(out_dir: Path, name: str, on: date) -> Path:
+    """kommunblad_Upplands_Väsby_2026-02-26.pdf: the municipality's own name, for the chief to send."""
+    return out_dir / f"kommunblad_{name.replace(' ', '_')}_{on.isoformat()}.pdf"
+
+
+def write_kommunblad(mt: Meeting, content: list[Page], out_dir: Path) -> list[Path]:
+    """Each Kommunblad page of the deck as a PDF of its own (the same page as in the deck's PDF)."""
+    out = []
+    for page in content:
+        if page.id.startswith("kommun-"):
+            name = page.title.removeprefix("Kommunblad – ")
+            html = render_html(mt, [page])
+            out.append(_write(kommunblad_path(out_dir, name, mt.on), lambda p, h=html: rendering.write_pdf(h, p)))
+    return out
 
 
 @contextmanager
