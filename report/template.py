@@ -57,6 +57,8 @@ def _places(prs) -> None:
             spot = places.get(ph.placeholder_format.idx)
             if spot:
                 ph.left, ph.top, ph.width, ph.height = (Cm(v) for v in spot)
+                for level in ph._element.iter(f"{A}lvl1pPr"):  # left, as the titles
+                    level.set("algn", "l")
             else:
                 ph.left, ph.width = int(ph.left * W / OLD_W), int(ph.width * W / OLD_W)
                 ph.top, ph.height = int(ph.top * H / OLD_H), int(ph.height * H / OLD_H)

@@ -83,12 +83,25 @@ def add_plan_and_work(con) -> None:
         )
 
 
+def real_copy_and_a_secret(con) -> None:
+    """N31816 as real values through a third-party copy (issue 25), and Solna's 2025 value of
+    U33401 withheld by Kolada as "..", sekretess."""
+    con.execute(
+        "update marts.fct_oj_results set value_provenance = 'kolada-copy', is_generated = false where kpi_id = 'N31816'"
+    )
+    con.execute(
+        "update marts.fct_oj_results set value = null, status = '..', quartile = null, quartile_colour = null "
+        "where kpi_id = 'U33401' and year = 2025 and municipality_name = 'Solna' and sex = 'T'"
+    )
+
+
 @pytest.fixture(scope="module")
 def db(bundled_warehouse, tmp_path_factory):
     path = tmp_path_factory.mktemp("meeting") / "published.duckdb"
     shutil.copyfile(bundled_warehouse.published_db, path)
     with duckdb.connect(str(path)) as con:
         add_plan_and_work(con)
+        real_copy_and_a_secret(con)
     return path
 
 
@@ -153,6 +166,32 @@ def test_no_zero_where_the_marts_have_no_rows(deck):
         table = next(sh.table for sh in s.shapes if sh.has_table)
         cells = {table.cell(r, 0).text: table.cell(r, 1).text for r in range(1, len(table.rows))}
         assert cells["Uppdrag"] == "uppgift saknas"
+
+
+def test_oj_sources_status_codes_and_generated_notices(deck):
+    """Real values (a copy) carry the copy's caption and no generated notice; a withheld value
+    shows Kolada's ".." with the legend, and no colour; generated values name their KPIs."""
+    money = " ".join(texts(slides(deck, "Öppna jämförelser – ekonomiskt bistånd")[0]))
+    assert "Källa: Kolada (kopia, ej kontrollerad mot kolada.se)" in money
+    assert "genererade värden" not in money
+    young = slides(deck, "Öppna jämförelser – barn och unga")[0]
+    shown = " ".join(texts(young))
+    assert "genererade värden, inte officiell statistik: U33401, U33816" not in shown  # U33401 still generated
+    assert "U33401" in shown and ".. sekretess" in shown and "Beräknat av FoU Nordväst från Kolada/SCB" in shown
+    table = next(sh.table for sh in young.shapes if sh.has_table)
+    col = [c.text for c in table.rows[0].cells].index("Solna")
+    assert table.cell(1, col).text == ".."
+    assert table.cell(1, col).fill.type is None  # no quartile colour without a value
+
+
+def test_the_fee_page_names_the_newest_decided_fee_and_the_fee_free_year(deck, db):
+    from report.pages.fees import fee_table
+
+    shown = " ".join(texts(slides(deck, "Intäkter från delägare")[0]))
+    assert "Senaste beslutade avgift: 2019" in shown and "2022: avgiftsfritt år enligt beslut" in shown
+    assert "Källa: SCB" in shown
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert fee_table(con, 2022).title == "Intäkter från delägare 2022 – avgiftsfritt år enligt beslut"
 
 
 def test_agenda_entries_are_slide_titles(deck):

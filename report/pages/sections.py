@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from report.base import Meeting
 from report.blocks import Page, Text, long_date
+from report.pages import plan, work
 
 
 def divider(page_id: str, title: str, subtitle: str = "") -> Page:
@@ -14,11 +15,14 @@ def divider(page_id: str, title: str, subtitle: str = "") -> Page:
 
 
 def vb(mt: Meeting) -> list[Page]:
-    return [divider("avsnitt-vb", f"Verksamhetsberättelse {mt.year}", "Uppdelat på målen")]
+    """Named after the year the section shows (the newest with records), not the covered year."""
+    shown = work.query(mt)
+    return [divider("avsnitt-vb", f"Verksamhetsberättelse {shown.year if shown else mt.year}", "Uppdelat på målen")]
 
 
 def vp(mt: Meeting) -> list[Page]:
-    return [divider("avsnitt-vp", f"Verksamhetsplan {mt.plan_year}", "Vad vi vet redan idag")]
+    shown = plan.query(mt)
+    return [divider("avsnitt-vp", f"Verksamhetsplan {shown.year if shown else mt.plan_year}", "Vad vi vet redan idag")]
 
 
 def oj(mt: Meeting) -> list[Page]:
@@ -39,10 +43,10 @@ def title(mt: Meeting, pages: list[Page]) -> Page:
     return Page(
         "titel",
         heading,
-        f"Verksamhetsår {mt.year}",
+        f"{mt.region.name} · verksamhetsår {mt.year}",
         kind="title",
         blocks=[
             Text([f"• {a}" for a in agenda], "left", 16, 10.5, only="deck"),  # the HTML/PDF have their contents
-            Text([mt.region.name, members_line(mt.region.members)], "right", 16, 4),
+            Text([f"Ägarkommuner: {members_line(mt.region.members)}"], "right", 16, 4),
         ],
     )
