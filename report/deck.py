@@ -31,7 +31,8 @@ LAYOUTS = {  # what the deck asks of a template, by the names PowerPoint gives (
 TRENDS_PER_SLIDE = 2  # at 12 pt a trend's legend of eleven lines needs half the slide
 TITLE_TOP = Cm(6.6)  # under the title slide's title and subtitle (the template's title layout)
 LINE = {q: c.lstrip("#") for q, c in QUARTILE_LINE.items()}
-REFERENCE = ["1F5A8A", "D9822B", "222222"]  # the region's median, the county, the nation (as in the PDF)
+# the region's median, the county, the nation: the template's colours (no meaning but "which")
+REFERENCE = [MSO_THEME_COLOR.ACCENT_1, MSO_THEME_COLOR.ACCENT_2, MSO_THEME_COLOR.TEXT_1]
 
 
 class Deck:
@@ -164,7 +165,7 @@ class Deck:
             styles.append((LINE[quartile], False))
         for i, (name, values) in enumerate(t.references.items()):
             data.add_series(name, [None if v is None else float(v) for v in values])
-            styles.append((REFERENCE[i] if i < len(REFERENCE) else "555555", True))
+            styles.append((REFERENCE[i % len(REFERENCE)], True))
         chart = s.shapes.add_chart(XL_CHART_TYPE.LINE_MARKERS, left, top, width, height, data).chart
         values = [float(v) for vs, _ in t.members.values() for v in vs if v is not None]
         values += [float(v) for vs in t.references.values() for v in vs if v is not None]
@@ -178,13 +179,13 @@ class Deck:
         chart.has_title = False
         for series, (colour, dashed) in zip(chart.plots[0].series, styles):
             series.smooth = False
-            series.format.line.color.rgb = RGBColor.from_string(colour)
+            _colour(series.format.line.color, colour)
             series.format.line.width = Pt(2.25 if dashed else 1.5)
             if dashed:
                 series.format.line.dash_style = MSO_LINE_DASH_STYLE.DASH
             series.marker.size = 4
             series.marker.format.fill.solid()
-            series.marker.format.fill.fore_color.rgb = RGBColor.from_string(colour)
+            _colour(series.marker.format.fill.fore_color, colour)
         return chart
 
     def text(self, s, text, left, top, width, height, size=16, bold=False, colour=None):
@@ -249,6 +250,14 @@ class Deck:
     def save(self, path: Path) -> Path:
         self.prs.save(str(path))
         return path
+
+
+def _colour(target, colour) -> None:
+    """A hex colour (meaning: quartiles) or a theme colour of the template."""
+    if isinstance(colour, str):
+        target.rgb = RGBColor.from_string(colour)
+    else:
+        target.theme_color = colour
 
 
 def _table_height(b: Table, rows, width, row_h):

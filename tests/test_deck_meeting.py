@@ -243,3 +243,16 @@ def test_a_second_template_changes_the_look_and_nothing_else(db, deck, tmp_path)
         "http://schemas.openxmlformats.org/officeDocument/2006/relationships/theme"
     ).blob
     assert b"Georgia" in theme and b"8B0000" in theme
+
+
+def test_one_kommunblad_pdf_per_member_named_after_it(db, tmp_path):
+    import pypdfium2 as pdfium
+
+    members = ["Ekerö", "Järfälla", "Sigtuna", "Sollentuna", "Solna", "Sundbyberg", "Upplands-Bro", "Upplands Väsby"]
+    files = build(db, tmp_path, pdf=False, on=date(2026, 2, 26), kommunblad=True)[3:]
+    assert [f.name for f in files] == [f"kommunblad_{m.replace(' ', '_')}_2026-02-26.pdf" for m in members]
+    for name, f in zip(members, files):
+        doc = pdfium.PdfDocument(str(f))
+        text = doc[0].get_textpage().get_text_range()
+        assert f"Kommunblad – {name}" in text and "Innehåll" not in text
+        doc.close()

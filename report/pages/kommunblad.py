@@ -167,7 +167,7 @@ def _standing(mt: Meeting, sh: Sheet) -> list:
             14,
             2.5,
         ),
-        Caption(f"Källa: Kolada. Kvartil och placering: {mt.computed_by()}.", "right"),
+        Caption(f"Källa: Kolada, SCB. Avgift, andel, kvartil och placering: {mt.computed_by()}.", "right"),
     ]
 
 

@@ -63,6 +63,7 @@ class Indicator:
     references: list[tuple[str, list]]  # (name, one value per year)
     generated: bool  # shown values generated (not official statistics)
     provenance: set[str] = field(default_factory=set)
+    similar_computed: bool = True  # the similar-group means are ours, not Kolada's group value
 
 
 @dataclass
@@ -126,7 +127,20 @@ def _indicator(m: Marts, kpi: dict, years: list[int], r) -> Indicator | None:
         ],
         generated=any(c["is_generated"] for c in last),
         provenance={c["value_provenance"] for c in last if c["value_provenance"]},
+        similar_computed=_similar_computed(m, kpi["kpi_id"], years[-1]),
     )
+
+
+def _similar_computed(m: Marts, kpi_id: str, year: int) -> bool:
+    """Whether any similar-group mean shown was computed by us (marts.fct_oj_similar_comparison
+    similar_mean_method); without that column, assume ours (never passed off as Kolada's)."""
+    table = "marts.fct_oj_similar_comparison"
+    if not m.has(table) or "similar_mean_method" not in m.columns(table):
+        return True
+    methods = m.rows(
+        f"select distinct similar_mean_method as x from {table} where kpi_id = ? and year = ?", [kpi_id, year]
+    )
+    return not methods or any(r["x"] != "kolada" for r in methods)
 
 
 def query(mt: Meeting) -> OJ | None:
@@ -168,6 +182,13 @@ def source_caption(kpis: list[Indicator]) -> str:
     if copy:
         text += f" ({', '.join(copy)}: Källa: Kolada (kopia, ej kontrollerad mot kolada.se))"
     return text
+
+
+def computed(mt: Meeting, kpis: list[Indicator]) -> str:
+    ours = "Kvartil, regionens median" + (
+        " och liknande kommuners medel" if any(k.similar_computed for k in kpis) else ""
+    )
+    return f"{ours}: {mt.computed_by()}."
 
 
 def legend() -> str:
@@ -229,9 +250,7 @@ def build(mt: Meeting) -> list[Page]:
             )
         blocks += [
             Caption(legend()),
-            Caption(
-                f"{source_caption(kpis)}. Kvartil, regionens median och liknande kommuners medel: {mt.computed_by()}."
-            ),
+            Caption(f"{source_caption(kpis)}. {computed(mt, kpis)}"),
         ]
         blocks += [trend(o.years, k) for k in kpis]
         out.append(
