@@ -110,7 +110,7 @@ def build(mt: Meeting) -> list[Page]:
     t = fee_table(mt.m, year)
     newest = f"Senaste beslutade avgift: {year}"
     if year < mt.on.year:
-        newest += f"; ingen avgift beslutad för {year + 1}–{mt.on.year} i underlaget"
+        newest += f" (ingen nyare avgift i underlaget till och med {mt.on.year})"
     if free:
         newest += "; " + ", ".join(str(y) for y in free) + f": {FEE_FREE}"
     return [

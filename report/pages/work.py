@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from report import fmt
 from report.base import Marts, Meeting
-from report.blocks import UNKNOWN, Bars, Page, Table, list_pages, missing_bars_notice
+from report.blocks import UNKNOWN, Bars, Notice, Page, Table, list_pages
 
 TYPES = {"uppdrag": "Uppdrag", "aktivitet": "Aktiviteter"}
 
@@ -133,8 +133,15 @@ def summary(w: Work) -> Page:
         height_cm=11,
     )
     blocks: list = [chart, Table(["Mål", *TYPES.values()], rows, "work-per-goal", "right", 14)]
-    if any(v is None for vs in chart.series.values() for v in vs):
-        blocks.insert(1, missing_bars_notice(chart))
+    silent = [label for t, label in TYPES.items() if all(g.counts[t] is None for g in w.goals)]
+    if silent:  # a whole record type without records that year: one line, not a bar list
+        blocks.insert(
+            1, Notice(f"{' och '.join(silent)} {w.year}: {UNKNOWN} (inga poster i underlaget), ingen stapel.", "left")
+        )
+    if not w.named:
+        blocks.append(
+            Notice(f"Namngivna uppdrag och aktiviteter {w.year}: {UNKNOWN} (bara antal i underlaget).", "right")
+        )
     return Page(
         "verksamhet",
         f"Verksamhetsberättelse {w.year} – per mål",
@@ -148,6 +155,6 @@ def build(mt: Meeting) -> list[Page]:
     if w is None:
         return []
     out = [summary(w)]
-    for n, g in enumerate(w.goals, start=1):
+    for n, g in enumerate(w.goals if w.named else [], start=1):
         out += goal_pages(w, g, n)
     return out
