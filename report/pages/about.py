@@ -91,6 +91,26 @@ def _warnings(m: Marts, d: dict) -> list[str]:
     return w
 
 
+def _answers(rows: list[dict], first: str, heading: str, table_id: str) -> Table:
+    """The landed answers of a source: what, kind, mode, how many, fetched and loaded."""
+    return Table(
+        [heading, "Slag", "Läge", "Svar", "Hämtad", "Inläst"],
+        [
+            [
+                r[first],
+                r["kind"],
+                r["source_mode"],
+                fmt.number(r["answers"]),
+                fmt.day(r["fetched_at"]),
+                fmt.day(r["loaded_at"]),
+            ]
+            for r in rows
+        ],
+        table_id,
+        only="print",
+    )
+
+
 def build(mt: Meeting) -> list[Page]:
     q = provenance_section(mt.m).data
     lines = [f"Publicerat datalager: {fmt.day(q.get('published_at'))}"]
@@ -102,44 +122,9 @@ def build(mt: Meeting) -> list[Page]:
     lines += [f"Varning: {w}" for w in q.get("warnings", [])][:6]
     blocks: list = [Text(lines[:10], size=14, height_cm=13)]
     day = fmt.day
-    if q.get("scb"):
-        blocks.append(
-            Table(
-                ["Tabell", "Slag", "Läge", "Svar", "Hämtad", "Inläst"],
-                [
-                    [
-                        s["table_id"],
-                        s["kind"],
-                        s["source_mode"],
-                        fmt.number(s["answers"]),
-                        day(s["fetched_at"]),
-                        day(s["loaded_at"]),
-                    ]
-                    for s in q["scb"]
-                ],
-                "sources-scb",
-                only="print",
-            )
-        )
-    if q.get("kolada"):
-        blocks.append(
-            Table(
-                ["Entitet", "Slag", "Läge", "Svar", "Hämtad", "Inläst"],
-                [
-                    [
-                        s["entity"],
-                        s["kind"],
-                        s["source_mode"],
-                        fmt.number(s["answers"]),
-                        day(s["fetched_at"]),
-                        day(s["loaded_at"]),
-                    ]
-                    for s in q["kolada"]
-                ],
-                "sources-kolada",
-                only="print",
-            )
-        )
+    for key, first, heading in (("scb", "table_id", "Tabell"), ("kolada", "entity", "Entitet")):
+        if q.get(key):
+            blocks.append(_answers(q[key], first, heading, f"sources-{key}"))
     if q.get("records"):
         blocks.append(
             Table(
