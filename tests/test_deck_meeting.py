@@ -144,6 +144,9 @@ def test_named_work_per_goal_with_its_municipalities(deck):
     assert "ROC – Regionalt operativt centrum" in produce
     support = " ".join(t for s in slides(deck, "Stödja utveckling – Verksamhetsberättelse 2025") for t in texts(s))
     assert "• Implementeringsstöd Trefas 3.0 – Sollentuna" in support
+    summary = next(sh.table for sh in slides(deck, "Verksamhetsberättelse 2025 – per mål")[0].shapes if sh.has_table)
+    rows = {r.cells[0].text: [c.text for c in r.cells][1:] for r in summary.rows}
+    assert rows["Producera kunskap"] == ["5", "0"]  # the count of the named items, never another source's
 
 
 def test_the_plan_with_statuses_and_dated_events_in_order(deck):

@@ -76,7 +76,10 @@ def _newest_year(m: Marts, upto: int) -> int | None:
 
 
 def _counts(m: Marts, year: int, items: list[dict]) -> dict[tuple[str, str], int]:
-    if m.has("marts.fct_follow_up_by_goal"):
+    """The named items' own count where the work mart names them (so a list and its count
+    never disagree), else the follow-up mart's counts."""
+    named = bool(items) and m.has("marts.fct_work_items")
+    if m.has("marts.fct_follow_up_by_goal") and not named:
         rows = m.rows(
             "select goal, item_type, sum(n_items) as n from marts.fct_follow_up_by_goal where year = ? group by all",
             [year],
