@@ -175,7 +175,7 @@ def build(mt: Meeting) -> list[Page]:
     if not mt.m.has(*NEEDS) or not mt.detailed:
         return []
     out = []
-    for sh in sheets(mt.m, mt.year, mt.on.year):
+    for n, sh in enumerate(sheets(mt.m, mt.year, mt.on.year)):
         blocks: list = [Table(["", sh.name], _facts(sh), f"sheet-{sh.code}", "left", 14), *_standing(mt, sh)]
         if sh.similar:
             blocks.append(
@@ -194,6 +194,13 @@ def build(mt: Meeting) -> list[Page]:
         )
         generated = generated_notice(sh.oj.get("generated_kpis", []))
         out.append(
-            Page(f"kommun-{sh.code}", f"Kommunblad – {sh.name}", period, generated=generated, sheet=True, blocks=blocks)
+            Page(
+                f"kommun-{sh.code}",
+                f"Kommunblad – {sh.name}",
+                period,
+                generated=generated,
+                sheet=n > 0,  # the first shares its sheet with the divider "Kommunblad"
+                blocks=blocks,
+            )
         )
     return out

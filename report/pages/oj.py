@@ -259,7 +259,7 @@ def build(mt: Meeting) -> list[Page]:
                 f"Öppna jämförelser – {area}",
                 period + "; färg = kvartil i riket",
                 generated=generated_notice([k.kpi_id for k in kpis if k.generated]),
-                sheet=n == 1,
+                sheet=False,  # the divider before it starts the sheet
                 blocks=blocks,
             )
         )
