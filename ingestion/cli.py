@@ -62,10 +62,11 @@ def plain(text: str) -> str:
 
 
 def print_fees(db: Path, fee_year: int | None = None) -> None:
-    """The report's own fee table (report/sections/fees.py): the same rounding and order."""
+    """The report's own fee table (report/pages/fees.py): the same rounding and order; a
+    fee-free year says so in words."""
     import duckdb
 
-    from report.sections.fees import fee_table
+    from report.pages.fees import fee_table
 
     with duckdb.connect(str(db), read_only=True) as con:
         fees = fee_table(con, fee_year)
@@ -76,6 +77,8 @@ def print_fees(db: Path, fee_year: int | None = None) -> None:
         table.add_row(*(plain(v) for v in row))
     table.add_row(*(plain(v) for v in fees.total), style="bold")
     console.print(table)
+    if fees.note:
+        console.print(f"{fees.note}.", highlight=False)
 
 
 @app.command()
@@ -176,6 +179,7 @@ def report(
     year: int = typer.Option(None, help="activity year: the deck of the meeting that covers it"),
     out_dir: Path = typer.Option(None, help="where the PPTX, HTML and PDF go (default <data dir>/reports)"),
     pdf: bool = typer.Option(True, help="also write the PDF (--no-pdf: no PDF)"),
+    kommunblad: bool = typer.Option(False, help="also one PDF per member municipality (its Kommunblad)"),
 ) -> None:
     """Build the steering-group deck (PPTX, PDF, HTML) for a meeting from the published warehouse."""
     from datetime import date
@@ -185,7 +189,7 @@ def report(
 
     settings = Settings()
     on = date.fromisoformat(meeting) if meeting else None if year else next_meeting()
-    paths = build(published(settings), out_dir or settings.reports_dir, year, pdf=pdf, on=on)
+    paths = build(published(settings), out_dir or settings.reports_dir, year, pdf=pdf, on=on, kommunblad=kommunblad)
     console.print("Rapport:\n  " + "\n  ".join(str(p) for p in paths if p))
 
 

@@ -205,6 +205,7 @@ def build_report(settings: Settings, year: int | None = None) -> ReportResult:
         return ReportResult(state["files"])
     from report.build import build
 
-    state["files"] = [str(p) for p in build(settings.published_db, settings.reports_dir, year, on=on) if p]
+    files = build(settings.published_db, settings.reports_dir, year, on=on, kommunblad=True)
+    state["files"] = [str(p) for p in files if p]
     state_path.write_text(json.dumps(state), encoding="utf-8")
     return ReportResult(state["files"])

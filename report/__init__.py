@@ -29,3 +29,13 @@ def next_meeting(today: date | None = None) -> date:
     dates = meetings()
     today = today or date.today()
     return next((d for d in dates if d >= today), dates[-1])
+
+
+PROJECT = Path(__file__).resolve().parent.parent
+
+
+def template_path() -> Path:
+    """The PowerPoint template of the deck (config/report.yml `template`, relative to the
+    project), the bundled neutral one by default."""
+    name = yaml.safe_load(MEETINGS.read_text(encoding="utf-8")).get("template")
+    return PROJECT / name if name else PROJECT / "report" / "templates" / "standard.pptx"

@@ -1,30 +1,22 @@
-"""What every report section shares: read-only access to the published marts, the Section a
-page is made from, the region the report is for, Swedish sorting, and the quartile colours."""
+"""What every page shares: read-only access to the published marts, the region the report is
+for, the meeting it is for (Meeting, the one typed context every page query gets), and
+Swedish sorting."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from datetime import date, datetime
 
 import duckdb
 
-GENERATED_NOTICE = "genererade värden, inte officiell statistik"
-# a municipality's line in a trend chart, by its quartile in the last year (deck and PDF alike)
-QUARTILE_LINE = {1: "#2e7d32", 2: "#c49000", 3: "#c49000", 4: "#c0392b", None: "#8a8a8a"}
-QUARTILE_FILL = {"green": "#b9e0b0", "yellow": "#fbe6a2", "red": "#f3b3ad", "grey": "#e3e3e3"}
+from report.blocks import GENERATED_NOTICE, QUARTILE_FILL, QUARTILE_LINE
+
+__all__ = ["GENERATED_NOTICE", "QUARTILE_FILL", "QUARTILE_LINE", "Marts", "Meeting", "Region", "region"]
 
 
 def swedish_key(name: str) -> str:
     """Sort as in Swedish: å, ä, ö after z; 'Upplands-Bro' before 'Upplands Väsby' as in the plans."""
     return name.casefold().replace("-", " ").translate(str.maketrans({"å": "{", "ä": "|", "ö": "}"}))
-
-
-@dataclass
-class Section:
-    """What the pages need from a section: its data, or (available False) why there is none."""
-
-    available: bool = True
-    missing: str = ""
-    data: dict = field(default_factory=dict)
 
 
 class Marts:
@@ -86,10 +78,38 @@ def region(m: Marts) -> Region:
     return Region(name, names, county)
 
 
-def not_yet(*marts: str) -> Section:
-    names = ", ".join(marts)
-    return Section(
-        False,
-        f"Marten {names} finns inte i den publicerade databasen ännu; avsnittet fylls i "
-        f"när den har byggts och publicerats.",
-    )
+def newest(m: Marts, table: str, upto: int, where: str = "true", column: str = "year") -> int | None:
+    """The newest year of `table` up to `upto` with rows (and `where`): the period a page shows."""
+    return m.one(f"select max({column}) from {table} where {column} <= ? and ({where})", [upto])
+
+
+@dataclass
+class Meeting:
+    """Who and what a deck is for: the one context every page's query gets (no untyped dict)."""
+
+    m: Marts
+    region: Region
+    year: int  # the activity year the meeting covers (the year before the meeting's)
+    on: date  # the meeting's date
+    is_meeting: bool  # listed in config/report.yml (else "Styrgruppsunderlag <year>")
+    generated_at: datetime
+    no_records: bool = False  # the region has no records of its own up to `year`
+
+    @property
+    def plan_year(self) -> int:
+        """The year the meeting plans (VP): the meeting's own year."""
+        return self.on.year
+
+    @property
+    def detailed(self) -> bool:
+        """A column, a line and a Kommunblad per member up to a dozen members."""
+        return len(self.region.members) <= MAX_MEMBERS_SHOWN
+
+    def computed_by(self, what: str = "Kolada/SCB") -> str:
+        return f"Beräknat av {self.region.name} från {what}"
+
+
+# a column and a line per member reads up to about a dozen municipalities; a county-wide or
+# national region (290 members: a 9,5 MB HTML and minutes of PDF layout) gets the region's
+# median, the county and the nation, and its members' figures stay in the marts
+MAX_MEMBERS_SHOWN = 12

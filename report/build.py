@@ -3,8 +3,8 @@ PPTX (report/deck.py), one self-contained HTML file with a table of contents, an
 (WeasyPrint), built only from the published DuckDB (opened read-only, so a running load is
 never disturbed).
 
-`gather` reads the marts once (report/sections/); report/content*.py turns that into pages of
-formatted blocks; deck.py and the HTML template only draw those pages. `build(db, out_dir,
+report/pages/ reads the marts (one module per page, in the order of report/pages PAGES) into
+pages of formatted blocks (report/blocks.py); deck.py and the HTML template only draw them. `build(db, out_dir,
 year, on=meeting)` returns (html, pdf, pptx). Nothing here imports the loading code."""
 
 from __future__ import annotations
@@ -12,70 +12,24 @@ from __future__ import annotations
 import gc
 import logging
 from contextlib import contextmanager
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 
 import duckdb
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from ingestion.errors import MeetingError, NoPublishedDatabase
-from report import covered_year, meeting_for, rendering
-from report.base import GENERATED_NOTICE, Marts, region
-from report.sections import fees, meeting, municipality, oj, provenance
+from ingestion.errors import NoPublishedDatabase
+from report import covered_year, rendering
+from report.base import Meeting
+from report.blocks import Page
+from report.pages import meeting, pages
 
 log = logging.getLogger(__name__)
 HERE = Path(__file__).resolve().parent
 
 
-def gather(con: duckdb.DuckDBPyConnection, year: int, on: date | None = None) -> dict:
-    """Everything the deck, HTML and PDF show, for the meeting `on` (its year of activity is
-    `year`, the year before the meeting); each section picks its newest data up to then."""
-    m = Marts(con)
-    configured = on is not None or meeting_for(year) is not None
-    on = on or meeting_for(year) or date(year + 1, 2, 1)
-    fee_year = year
-    if m.has("marts.fct_fees"):  # the fee of the meeting's year, once decided
-        fee_year = (
-            m.one("select max(fee_year) from marts.fct_fees where is_invoiced and fee_year <= ?", [on.year]) or year
-        )
-    who = region(m)
-    detailed = len(who.members) <= oj.MAX_MEMBERS_SHOWN  # one Kommunblad per member up to a dozen
-    c = dict(
-        region=who,
-        year=year,
-        meeting=on,
-        is_meeting=configured,
-        fee_year=fee_year,
-        points=meeting.points(m, on),
-        work=meeting.work_per_goal(m, year) if m.has("marts.fct_follow_up_by_goal") else None,
-        requests_m=meeting.requests(m, year) if m.has("marts.fct_request_totals") else None,
-        staffing_m=meeting.staffing(m, on.year) if m.has("marts.fct_staffing_per_year") else None,
-        budget_m=meeting.budget(m, on.year) if m.has("marts.fct_budget", "marts.fct_budget_totals") else None,
-        communication_m=meeting.communication(m, year) if m.has("marts.fct_communication") else None,
-        events_m=meeting.events(m, year) if m.has("marts.fct_events_per_year") else None,
-        sheets=municipality.sheets(m, year, on.year) if m.has(*municipality.NEEDS) and detailed else [],
-        generated_at=datetime.now(UTC),
-        fees=fees.fees_section(m, fee_year),
-        oj=oj.oj_section(m, year),
-        quality=provenance.provenance_section(m),
-        generated_notice=GENERATED_NOTICE,
-    )
-    activity = ("work", "requests_m", "staffing_m", "budget_m", "communication_m", "events_m")
-    # a region without records of its own (region.records_dir empty) still has its ÖJ standing
-    c["no_records"] = not any(c[k] for k in activity) and not c["fees"].available
-    if c["no_records"] and not c["oj"].available:
-        raise MeetingError(
-            f"rapport: det publicerade datalagret har inga uppgifter för verksamhetsår {year} eller tidigare "
-            + (f"(möte {on.isoformat()})" if configured else "(inget möte för det året i config/report.yml)")
-            + "; ingen rapport skriven"
-        )
-    return c
-
-
-def render_html(context: dict, content: list | None = None) -> str:
-    """The HTML of the gathered `context`; `content`: its pages, when already made."""
-    from report.content_more import pages
-
+def render_html(mt: Meeting, content: list[Page] | None = None) -> str:
+    """The HTML of the meeting `mt`; `content`: its pages, when already made."""
     env = Environment(
         loader=FileSystemLoader(HERE / "templates"),
         autoescape=True,
@@ -85,8 +39,8 @@ def render_html(context: dict, content: list | None = None) -> str:
     )
     env.globals["css"] = (HERE / "templates" / "report.css").read_text(encoding="utf-8")
     env.filters["soft"] = rendering.soft_hyphens
-    laid_out = rendering.lay_out(content if content is not None else pages(context))
-    return env.get_template("report.html.j2").render(pages=laid_out, **context)
+    laid_out = rendering.lay_out(content if content is not None else pages(mt))
+    return env.get_template("report.html.j2").render(pages=laid_out, region=mt.region, generated_at=mt.generated_at)
 
 
 def output_paths(out_dir: Path, on: date) -> tuple[Path, Path, Path]:
@@ -103,29 +57,52 @@ def _write(path: Path, write) -> Path:
     return path
 
 
-def build(db: Path, out_dir: Path, year: int | None = None, pdf: bool = True, on: date | None = None) -> tuple:
+def build(
+    db: Path,
+    out_dir: Path,
+    year: int | None = None,
+    pdf: bool = True,
+    on: date | None = None,
+    kommunblad: bool = False,
+) -> tuple:
     """The deck of meeting `on` (or of the meeting covering activity year `year`) from the
-    published database `db`, written into `out_dir`: (html, pdf or None, pptx)."""
+    published database `db`, written into `out_dir`: (html, pdf or None, pptx), and with
+    `kommunblad` after them one PDF per member municipality, named after it."""
     if not db.exists():  # the same line as every command's (ingestion.warehouse.published)
         raise NoPublishedDatabase(db)
     year = year if year is not None else covered_year(on)
     with duckdb.connect(str(db), read_only=True) as con:
-        context = gather(con, year, on)
+        mt = meeting(con, year, on)
+        content = pages(mt)  # once, for the HTML/PDF and the deck
     with _older_objects_left_alone():
-        from report.content_more import pages
-
-        content = pages(context)  # once, for the HTML/PDF and the deck
-        html = render_html(context, content)
-        html_path, pdf_path, pptx_path = output_paths(out_dir, context["meeting"])
+        html = render_html(mt, content)
+        html_path, pdf_path, pptx_path = output_paths(out_dir, mt.on)
         html_path.parent.mkdir(parents=True, exist_ok=True)
         _write(html_path, lambda p: p.write_text(html, encoding="utf-8"))
         from report.deck import build_deck
 
-        _write(pptx_path, lambda p: build_deck(context, p, content))
+        _write(pptx_path, lambda p: build_deck(mt, p, content))
+        sheets = write_kommunblad(mt, content, out_dir) if kommunblad else []
         if not pdf:
-            return html_path, None, pptx_path
+            return html_path, None, pptx_path, *sheets
         _write(pdf_path, lambda p: rendering.write_pdf(html, p))
-    return html_path, pdf_path, pptx_path
+    return html_path, pdf_path, pptx_path, *sheets
+
+
+def kommunblad_path(out_dir: Path, name: str, on: date) -> Path:
+    """kommunblad_Upplands_Väsby_2026-02-26.pdf: the municipality's own name, for the chief to send."""
+    return out_dir / f"kommunblad_{name.replace(' ', '_')}_{on.isoformat()}.pdf"
+
+
+def write_kommunblad(mt: Meeting, content: list[Page], out_dir: Path) -> list[Path]:
+    """Each Kommunblad page of the deck as a PDF of its own (the same page as in the deck's PDF)."""
+    out = []
+    for page in content:
+        if page.id.startswith("kommun-"):
+            name = page.title.removeprefix("Kommunblad – ")
+            html = render_html(mt, [page])
+            out.append(_write(kommunblad_path(out_dir, name, mt.on), lambda p, h=html: rendering.write_pdf(h, p)))
+    return out
 
 
 @contextmanager

@@ -1,4 +1,4 @@
-"""The HTML/PDF side of drawing the pages of report/content*.py: which blocks sit side by side,
+"""The HTML/PDF side of drawing the pages of report/pages/: which blocks sit side by side,
 each chart drawn once (a PNG data: URI in the HTML, the same image in the PDF), and the PDF written with
 one font configuration (WeasyPrint otherwise builds one per document)."""
 
@@ -8,7 +8,7 @@ from functools import cache
 from pathlib import Path
 
 from report import charts
-from report.content import Bars, Page, Table, Text, Trend, footer, numeric
+from report.blocks import Bars, Caption, Notice, Page, Table, Text, Trend, footer, numeric
 
 PAGE_WIDTH_IN = 7.2  # A4 less the margins (report.css @page), in inches, for the charts
 LONG_TABLE = 26  # rows: a longer table may split over pages (its header repeats)
@@ -47,6 +47,10 @@ def _item(b, page: Page) -> dict:
         return dict(kind="trend", b=b, image=charts.trend_lines(b), table=b.table, numeric=_numeric_columns(b.table))
     if isinstance(b, Text):
         return dict(kind="text", b=b)
+    if isinstance(b, Notice):
+        return dict(kind="notice", b=b)
+    if isinstance(b, Caption):
+        return dict(kind="caption", b=b)
     raise TypeError(f"unknown block {type(b).__name__}")
 
 

@@ -58,13 +58,12 @@ def test_nothing_crosses_the_page_margins(pdf):
 def test_no_page_is_more_than_a_third_empty_except_before_a_chapter(pdf, published):
     import duckdb
 
-    from report.build import gather
-    from report.content_more import pages
+    from report.pages import meeting, pages
 
     with duckdb.connect(str(published["settings"].published_db), read_only=True) as con:
         from datetime import date
 
-        sheets = [p.title for p in pages(gather(con, 2025, date(2026, 2, 26))) if p.sheet]
+        sheets = [p.title for p in pages(meeting(con, 2025, date(2026, 2, 26))) if p.sheet]
     for n in range(len(pdf) - 1):
         page = pdf[n]
         image = page.render(scale=0.5).to_pil().convert("L")

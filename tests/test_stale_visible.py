@@ -7,7 +7,7 @@ import duckdb
 
 from ingestion import quality
 from report.base import Marts
-from report.sections.provenance import provenance_section
+from report.pages.about import provenance_section
 
 REASON = "kolada: GET http://127.0.0.1/v3/data/kpi/N31816/… answered HTTP 500"
 

@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
-from report.base import GENERATED_NOTICE, Marts, Section
+from dataclasses import dataclass, field
+
+from report import fmt
+from report.base import GENERATED_NOTICE, Marts, Meeting
+from report.blocks import Page, Table, Text
 
 
-def provenance_section(m: Marts) -> Section:
+@dataclass
+class About:
+    """Publication, sources, record files, quarantine and the warnings drawn from them."""
+
+    data: dict = field(default_factory=dict)
+
+
+def provenance_section(m: Marts) -> About:
     d: dict = {
         "published_at": m.one("select published_at from main.publication") if m.has("main.publication") else None
     }
@@ -42,7 +53,7 @@ def provenance_section(m: Marts) -> Section:
         m.has("marts.fct_oj_results") and m.one("select bool_or(is_generated) from marts.fct_oj_results")
     )
     d["warnings"] = _warnings(m, d)
-    return Section(data=d)
+    return About(d)
 
 
 def _warnings(m: Marts, d: dict) -> list[str]:
@@ -78,3 +89,77 @@ def _warnings(m: Marts, d: dict) -> list[str]:
     if not d.get("published_at"):
         w.append("Databasen saknar publiceringsstämpel (main.publication).")
     return w
+
+
+def _answers(rows: list[dict], first: str, heading: str, table_id: str) -> Table:
+    """The landed answers of a source: what, kind, mode, how many, fetched and loaded."""
+    return Table(
+        [heading, "Slag", "Läge", "Svar", "Hämtad", "Inläst"],
+        [
+            [
+                r[first],
+                r["kind"],
+                r["source_mode"],
+                fmt.number(r["answers"]),
+                fmt.day(r["fetched_at"]),
+                fmt.day(r["loaded_at"]),
+            ]
+            for r in rows
+        ],
+        table_id,
+        only="print",
+    )
+
+
+def build(mt: Meeting) -> list[Page]:
+    q = provenance_section(mt.m).data
+    lines = [f"Publicerat datalager: {fmt.day(q.get('published_at'))}"]
+    lines += [
+        f"SCB {r['table_id']} ({r['kind']}): {r['source_mode']}, hämtat {fmt.day(r['fetched_at'])}"
+        for r in q.get("scb", [])
+    ][:4]
+    lines += [f"Postfiler: {len(q.get('records', []))} inlästa, {q.get('quarantine_total', 0)} rader i karantän"]
+    lines += [f"Varning: {w}" for w in q.get("warnings", [])][:6]
+    blocks: list = [Text(lines[:10], size=14, height_cm=13)]
+    day = fmt.day
+    for key, first, heading in (("scb", "table_id", "Tabell"), ("kolada", "entity", "Entitet")):
+        if q.get(key):
+            blocks.append(_answers(q[key], first, heading, f"sources-{key}"))
+    if q.get("records"):
+        blocks.append(
+            Table(
+                ["Fil", "Typ", "Status", "Rader", "I karantän", "Inläst"],
+                [
+                    [
+                        s["file_name"],
+                        s["record_type"] or "okänd",
+                        s["status"],
+                        fmt.number(s["rows_loaded"]),
+                        fmt.number(s["rows_quarantined"]),
+                        day(s["loaded_at"]),
+                    ]
+                    for s in q["records"]
+                ],
+                "sources-records",
+                only="print",
+            )
+        )
+    if q.get("quarantine"):
+        blocks.append(
+            Table(
+                ["Fil", "Rad", "Fält", "Problem"],
+                [[p["file_name"], str(p["row_number"]), p["field"] or "", p["problem"]] for p in q["quarantine"]],
+                "quarantine",
+                only="print",
+            )
+        )
+    return [
+        Page(
+            "om-underlaget",
+            "Om underlaget",
+            "Bilaga: källor, laddningstider och kvalitetsvarningar",
+            chapter=True,
+            blocks=blocks,
+            sheet=True,
+        )
+    ]

@@ -1,1 +1,0 @@
-"""The report's sections, one module each, over report/base.py."""
