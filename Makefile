@@ -30,9 +30,9 @@ test: $(VENV)/.synced
 fees: $(VENV)/.synced
 	$(VENV)/bin/fou fees
 
-## report: the steering-group deck (PPTX, PDF, HTML) for a meeting, e.g. make report MEETING=2026-02-26; YEAR=2025: the meeting covering 2025
+## report: the steering-group deck (PPTX, PDF, HTML) and one Kommunblad PDF per member for a meeting, e.g. make report MEETING=2026-02-26; YEAR=2025: the meeting covering 2025
 report: $(VENV)/.synced
-	$(VENV)/bin/fou report $(if $(MEETING),--meeting $(MEETING)) $(if $(YEAR),--year $(YEAR))
+	$(VENV)/bin/fou report --kommunblad $(if $(MEETING),--meeting $(MEETING)) $(if $(YEAR),--year $(YEAR))
 
 ## sql: a read-only SQL shell on the published warehouse
 sql: $(VENV)/.synced

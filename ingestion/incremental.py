@@ -41,7 +41,15 @@ log = logging.getLogger(__name__)
 SOURCE_GROUPS = ("scb", "kolada", "records", "config")
 STATE_TABLE = "main.load_state"
 GATE_CODE = [PROJECT_DIR / "expectations", PROJECT_DIR / "ingestion" / "quality.py"]
-REPORT_CODE = [PROJECT_DIR / "report"]
+REPORT_CODE = [PROJECT_DIR / "report", PROJECT_DIR / "config" / "report.yml"]
+
+
+def report_inputs() -> list[Path]:
+    """The report's code, its meetings and its PowerPoint template, which a unit may keep outside
+    report/ (config/report.yml `template`): a new template makes a new deck."""
+    from report import template_path
+
+    return [*REPORT_CODE, template_path()]
 
 # What each source group's digest is made of: queries on the work database. A table that does
 # not exist yet counts as empty.
@@ -184,7 +192,7 @@ def report_is_current(settings: Settings, year: int) -> tuple[bool, Path, dict]:
     published file (same size and modification time: publishing replaces the file) by the same
     report code. Its state is a small JSON file beside the report, listing the files built."""
     st = settings.published_db.stat()
-    state = {"year": year, "published": [st.st_size, st.st_mtime_ns], "code": digest_files(REPORT_CODE)}
+    state = {"year": year, "published": [st.st_size, st.st_mtime_ns], "code": digest_files(report_inputs())}
     state_path = settings.reports_dir / f".styrgruppsrapport_{year}.state.json"
     try:
         last = json.loads(state_path.read_text(encoding="utf-8"))
