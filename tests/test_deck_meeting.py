@@ -1,13 +1,14 @@
-"""The deck for the meeting of 2026-02-26 read back with python-pptx, from the bundled data
-plus the plan (marts.fct_plan_items) and the named work (marts.fct_work_items) as the seeds
-give them (../shared/seeds/styrgruppsmote-2026-02-26.txt), made here until the marts are
-built from the records: every Kärnbudskap, the named work per goal with its municipalities,
-the plan with its statuses, dated events in date order, no 0 where the marts have no rows,
-the agenda equal to the slides' titles, no text under 12 pt, every shape inside the slide, and
-a second template that changes the look and nothing else."""
+"""The deck for the meeting of 2026-02-26 read back with python-pptx, from the bundled records,
+which hold what the seed deck names (../shared/seeds/styrgruppsmote-2026-02-26.txt: the plan
+in records/plan.csv, the VB25 work in assignments.csv and activities.csv): every Kärnbudskap,
+the named work per goal with its municipalities, the plan with its statuses, dated events in
+date order, no 0 where the marts have no rows, the agenda equal to the slides' titles, no text
+under 12 pt, every shape inside the slide, and a second template that changes the look and
+nothing else."""
 
 from __future__ import annotations
 
+import re
 import shutil
 from datetime import date
 
@@ -17,70 +18,6 @@ from pptx import Presentation
 from pptx.util import Pt
 
 from report.build import build
-
-# the seed's "Producera kunskap VB25" and "Stödja utveckling VB 2025" (a selection, as named)
-WORK = [
-    ("uppdrag", "producera kunskap", "En motiverande, förebyggande och tillgänglig Familjerätt", None),
-    ("uppdrag", "producera kunskap", "ROC – Regionalt operativt centrum", None),
-    ("uppdrag", "producera kunskap", "Tillit – ett kunskapsunderlag", "Järfälla"),
-    ("uppdrag", "producera kunskap", "Genomlysning av Kronpärmerna", "Sollentuna"),
-    ("uppdrag", "producera kunskap", "Hemlöshetskartläggning", "Solna"),
-    ("aktivitet", "stödja utveckling", "Implementeringsstöd Trefas 3.0", "Sollentuna"),
-    ("aktivitet", "stödja utveckling", "Seminarieserie avhopp/förhindra nyrekrytering", "Upplands Väsby, Sigtuna"),
-]
-# the seed's "VP 2026 – vad vi vet redan idag": (goal, kind, title, status, condition, date, level)
-PLAN = [
-    ("producera kunskap", "uppdrag", "Lovande arbetssätt version 2.0", "ok", None, None, None),
-    (
-        "producera kunskap",
-        "uppdrag",
-        "Studie om våldspreventionsprogram riktat mot förskolepersonal",
-        "villkorat",
-        "under förutsättning av medel",
-        None,
-        None,
-    ),
-    ("stödja utveckling", "uppdrag", "Leda och samordna NV-klustret i lärprocessen om Nya SoL", "ok", None, None, None),
-    (
-        "stödja utveckling",
-        "uppdrag",
-        "Fortsatt bevakning av NUSOs utveckling och NUSO nätverk",
-        "oklart",
-        None,
-        None,
-        None,
-    ),
-    ("stödja utveckling", "erbjudande", "Placerade barns hälsa/Implementeringspaketet", "ok", None, None, None),
-    ("sprida kunskap", "evenemang", "Socialtjänstdagen i Nordväst", "ok", None, date(2026, 5, 8), None),
-    ("sprida kunskap", "evenemang", "FoU-morgonsoffan: Tillsammans når vi fler", "ok", None, date(2026, 3, 27), None),
-    ("sprida kunskap", "evenemang", "FoU-morgonsoffan", "ok", None, date(2026, 5, 29), None),
-    ("främja samverkan", "nätverk", "SoL-nätverket", "ok", None, None, "delregionalt"),
-    ("främja samverkan", "nätverk", "FoU-chefer i Stockholm", "ok", None, None, "regionalt"),
-    ("främja samverkan", "nätverk", "SKR:s BoU-nätverk", "ok", None, None, "nationellt"),
-    (None, "fokus", "Projektet Lovande arbetssätt", "ok", None, None, None),
-    (None, "fokus", "Nytt avtal och formering av ny struktur för styrning", "ok", None, None, None),
-]
-
-
-def add_plan_and_work(con) -> None:
-    con.execute(
-        "create table marts.fct_work_items (year integer, item_type varchar, goal varchar, item_name varchar, "
-        "municipality_names varchar, area varchar, line varchar, is_example boolean, source_document varchar)"
-    )
-    for t, g, name, mun in WORK:
-        con.execute(
-            "insert into marts.fct_work_items values (2025, ?, ?, ?, ?, null, null, false, 'seed')", [t, g, name, mun]
-        )
-    con.execute(
-        "create table marts.fct_plan_items (plan_year integer, position integer, goal varchar, kind varchar, "
-        "title varchar, municipality_names varchar, status varchar, condition varchar, event_date date, "
-        "network_level varchar, source_document varchar, record_file varchar)"
-    )
-    for i, (g, kind, title, status, cond, day, level) in enumerate(PLAN, start=1):
-        con.execute(
-            "insert into marts.fct_plan_items values (2026, ?, ?, ?, ?, null, ?, ?, ?, ?, 'seed', 'plan.csv')",
-            [i, g, kind, title, status, cond, day, level],
-        )
 
 
 def real_copy_and_a_secret(con) -> None:
@@ -100,7 +37,6 @@ def db(bundled_warehouse, tmp_path_factory):
     path = tmp_path_factory.mktemp("meeting") / "published.duckdb"
     shutil.copyfile(bundled_warehouse.published_db, path)
     with duckdb.connect(str(path)) as con:
-        add_plan_and_work(con)
         real_copy_and_a_secret(con)
     return path
 
@@ -138,34 +74,47 @@ def test_every_key_message_is_on_the_summary_slide(deck, db):
     assert points and all(h in shown and (b or "") in shown for h, b in points)
 
 
-def test_named_work_per_goal_with_its_municipalities(deck):
+def test_named_work_per_goal_with_its_municipalities(deck, db):
+    """Every assignment of 2025 the records name (the seed's "Producera kunskap VB25" among
+    them) is listed under its goal, with its municipalities."""
     produce = " ".join(t for s in slides(deck, "Producera kunskap – Verksamhetsberättelse 2025") for t in texts(s))
-    assert "• Hemlöshetskartläggning – Solna" in produce and "• Tillit – ett kunskapsunderlag – Järfälla" in produce
-    assert "ROC – Regionalt operativt centrum" in produce
-    support = " ".join(t for s in slides(deck, "Stödja utveckling – Verksamhetsberättelse 2025") for t in texts(s))
-    assert "• Implementeringsstöd Trefas 3.0 – Sollentuna" in support
+    assert "• Hemlöshetskartläggning – Solna" in produce
+    assert "• Tillit – ett kunskapsunderlag" in produce and "tillit till socialtjänsten – Järfälla" in produce
+    assert "Genomlysning av Kronpärmerna" in produce and "ROC – Regionalt operativt centrum" in produce
+    assert "familjerätt" in produce
+    with duckdb.connect(str(db), read_only=True) as con:
+        named = con.execute("select goal, item_name from marts.fct_work_items where year = 2025").fetchall()
+    for goal, name in named:
+        shown = " ".join(t for s in slides(deck, f"{goal.capitalize()} – Verksamhetsberättelse 2025") for t in texts(s))
+        assert name in shown, (goal, name)
     summary = next(sh.table for sh in slides(deck, "Verksamhetsberättelse 2025 – per mål")[0].shapes if sh.has_table)
     rows = {r.cells[0].text: [c.text for c in r.cells][1:] for r in summary.rows}
-    assert rows["Producera kunskap"] == ["5", "0"]  # the count of the named items, never another source's
+    assert rows["Producera kunskap"] == ["5", "0"]  # the seed's five knowledge products of 2025
 
 
 def test_the_plan_with_statuses_and_dated_events_in_order(deck):
     support = texts(slides(deck, "Stöd till utveckling – VP 2026")[0])
-    assert any(t.endswith("NUSO nätverk – OKLART") for t in support)
-    assert any("lärprocessen om Nya SoL – OK" in t for t in support)
+    assert any(t.endswith("NUSO nätverk (norra) tillsammans med FoU Nordost – OKLART") for t in support)
+    assert any("lärprocessen om Nya SoL (2026–2028) – OK" in t for t in support)
     produce = " ".join(texts(slides(deck, "Producera kunskap – VP 2026")[0]))
-    assert "förskolepersonal (under förutsättning av medel)" in produce
+    assert "förskolepersonal – Sigtuna (Under förutsättning av medel beviljas av FORTE)" in produce
     events = [t for t in texts(slides(deck, "Sprida kunskap – VP 2026")[0]) if t.startswith("• ")]
-    assert [e.split()[1] for e in events] == ["27/3", "8/5", "29/5"]
+    dated = [e.split()[1] for e in events if re.fullmatch(r"\d+/\d+", e.split()[1])]
+    assert dated == ["27/3", "8/5", "29/5", "30/9", "16/10", "10/11"]  # in date order, as the seed's dates
     networks = texts(slides(deck, "Främja samverkan – nätverk – VP 2026")[0])
-    assert [n.split(":")[0] for n in networks if ":" in n] == ["Delregionalt", "Regionalt", "Nationellt"]
+    assert [n.split(":")[0] for n in networks if ":" in n][:3] == ["Delregionalt", "Regionalt", "Nationellt"]
     assert "✓ Nytt avtal och formering av ny struktur för styrning" in texts(slides(deck, "Fokus 2026")[0])
 
 
-def test_no_zero_where_the_marts_have_no_rows(deck):
-    """No assignment is counted for 2025 in marts.fct_follow_up_by_municipality: every
-    Kommunblad says "uppgift saknas", never 0."""
-    for s in slides(deck, "Kommunblad – "):
+def test_no_zero_where_the_marts_have_no_rows(db, tmp_path):
+    """A year whose records count no assignment (here 2025's taken out of the marts): every
+    Kommunblad says "uppgift saknas" for it, never 0."""
+    path = tmp_path / "no_assignments.duckdb"
+    shutil.copyfile(db, path)
+    with duckdb.connect(str(path)) as con:
+        con.execute("delete from marts.fct_follow_up_by_municipality where year = 2025 and item_type = 'uppdrag'")
+    _h, _p, pptx = build(path, tmp_path, pdf=False, on=date(2026, 2, 26))
+    for s in slides(Presentation(str(pptx)), "Kommunblad – "):
         table = next(sh.table for sh in s.shapes if sh.has_table)
         cells = {table.cell(r, 0).text: table.cell(r, 1).text for r in range(1, len(table.rows))}
         assert cells["Uppdrag"] == "uppgift saknas"
