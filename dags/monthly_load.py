@@ -97,6 +97,12 @@ def build_report() -> dict:
     return asdict(pipeline.build_report(Settings()))
 
 
+@task(multiple_outputs=False)
+def export() -> dict:
+    """xlsx and parquet of every mart into <data_dir>/exports; skipped for an unchanged publication."""
+    return asdict(pipeline.export(Settings()))
+
+
 @dag(
     dag_id="monthly_load",
     description="SCB population, ÖJ and internal records → dbt marts → quality gate → published database",
@@ -115,7 +121,9 @@ def build_report() -> dict:
 )
 def monthly_load():
     # every load writes the work database; max_active_tasks=1 keeps them one at a time
-    chain([population(), records(), oj()], dbt_build(), quality_gate(), publish(), build_report())
+    published = publish()
+    chain([population(), records(), oj()], dbt_build(), quality_gate(), published, build_report())
+    published >> export()  # beside the report: a failing export never stops the report
 
 
 monthly_load()
