@@ -285,7 +285,13 @@ def _data_sheet(ws, lists, fmt: RecordFormat, cols: list[Column]) -> None:
             dv.add(f"{letter}2:{letter}{DATA_ROWS + 1}")
             ws.add_data_validation(dv)
         elif col.number_format == "yyyy-mm-dd":
-            dv = DataValidation(type="date", operator="between", formula1="DATE(1990,1,1)", formula2="DATE(2100,12,31)")
+            dv = DataValidation(
+                type="date",
+                operator="between",
+                formula1="DATE(1990,1,1)",
+                formula2="DATE(2100,12,31)",
+                allow_blank=True,
+            )
             dv.errorStyle, dv.errorTitle, dv.error = "warning", "Inget datum", f"{col.name}: skriv datum som ÅÅÅÅ-MM-DD"
             dv.add(f"{letter}2:{letter}{DATA_ROWS + 1}")
             ws.add_data_validation(dv)
