@@ -61,10 +61,11 @@ class Mart:
     columns: list[tuple[str, str, str]]  # name, DuckDB type, description
     rows: int
     notices: list[str] = field(default_factory=list)  # the sheet's first row
+    source: str = ""  # where the rows are read from, when not the mart itself (a materialised view)
 
     @property
     def relation(self) -> str:
-        return f'marts."{self.name}"'
+        return self.source or f'marts."{self.name}"'
 
 
 def marts(con: duckdb.DuckDBPyConnection, names: list[str] | None = None) -> list[Mart]:
@@ -265,6 +266,12 @@ def check_rows(found: list[Mart]) -> None:
 def write_xlsx(con, found: list[Mart], path: Path, published_at: str) -> Path:
     """One workbook: an "Om" sheet, then one sheet per mart."""
     check_rows(found)
+    views = {v for (v,) in con.execute("select view_name from duckdb_views() where schema_name = 'marts'").fetchall()}
+    for mart in (m for m in found if m.name in views):
+        # a view (the wide ÖJ pivot: a column per municipality, 290 at national scale) is read
+        # once into a temporary table: the sheet's SQL names each column several times
+        con.execute(f'create or replace temp table "export_{mart.name}" as select * from {mart.relation}')
+        mart.source = f'temp."export_{mart.name}"'
     frame, styles = _frame(con, found, published_at)
     tmp = path.with_name(f".{path.name}.tmp")
     frame_path = path.with_name(f".{path.name}.frame")
@@ -399,7 +406,7 @@ def _sheet_with_rows(con, mart: Mart, xml: str, per_col: list, fh) -> None:
     fh.write((head + "<sheetData>" + kept).encode("utf-8"))
     if cells:
         sql = (
-            f"select '<row r=\"' || rn || '\">' || {' || '.join(cells)} || '</row>' from "
+            f"select '<row r=\"' || rn || '\">' || concat({', '.join(cells)}) || '</row>' from "
             f"(select *, row_number() over () + {HEADER_ROW} as rn from "
             f"(select * from {mart.relation} {order_by(mart)}))"
         )
