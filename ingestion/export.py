@@ -213,17 +213,22 @@ def number_format(name: str, dtype: str, decimals: int) -> str:
     return f'{base}" %"' if name.endswith(("_pct", "_share", "share_better_than_similar")) else base
 
 
-def _decimals(con, mart: Mart, name: str, dtype: str, by: str | None = None) -> dict:
-    """Decimals the data needs (at most 3; 1 at least for percentages), per column, or per
-    KPI (`by`) for the ÖJ values: the KPI's own decimals."""
-    if not dtype.startswith(("DECIMAL", "DOUBLE", "FLOAT", "REAL")):
-        return {None: 0}
-    digits = f"least(3, max(length(regexp_extract(round(\"{name}\", 6)::varchar, '\\.(\\d*?)0*$', 1))))"
-    if by:
-        rows = con.execute(f'select "{by}", {digits} from {mart.relation} group by 1').fetchall()
-        return {k: int(v or 0) for k, v in rows}
-    ((value,),) = con.execute(f"select {digits} from {mart.relation}").fetchall()
-    return {None: int(value or 0)}
+NUMERIC = ("DECIMAL", "DOUBLE", "FLOAT", "REAL")
+
+
+def _decimals(con, mart: Mart) -> dict[str, dict]:
+    """Per measure column, the decimals its data needs (at most 3), in one query per mart; per
+    KPI when the mart has kpi_id (the ÖJ values: each KPI's own decimals), else under None."""
+    measures = [n for n, t, _ in mart.columns if t.startswith(NUMERIC)]
+    if not measures:
+        return {}
+    by = "kpi_id" if any(c[0] == "kpi_id" for c in mart.columns) else None
+    digits = [
+        f"least(3, max(length(regexp_extract(round(\"{n}\", 6)::varchar, '\\.(\\d*?)0*$', 1))))" for n in measures
+    ]
+    key = '"kpi_id"' if by else "null"
+    rows = con.execute(f"select {key}, {', '.join(digits)} from {mart.relation} group by 1").fetchall()
+    return {n: {row[0]: int(row[i] or 0) for row in rows} or {None: 0} for i, n in enumerate(measures, start=1)}
 
 
 def _cell_sql(i: int, name: str, dtype: str, style: str) -> str:
@@ -310,14 +315,13 @@ def _frame(con, found: list[Mart], published_at: str):
         ws.cell(row=1, column=1, value=" ".join(mart.notices) or mart.description.split("\n")[0][:250]).font = Font(
             bold=bool(mart.notices), color="C00000" if GENERATED_NOTICE in mart.notices else None
         )
-        per_col = []
+        per_col, all_decimals = [], _decimals(con, mart)
         for i, (name, dtype, text) in enumerate(mart.columns, start=1):
             head = ws.cell(row=HEADER_ROW, column=i, value=name)
             head.font, head.fill = bold, fill
             if text:
                 head.comment = Comment(text, "dbt", width=320, height=120)
-            by = "kpi_id" if name != "kpi_id" and any(c[0] == "kpi_id" for c in mart.columns) else None
-            decimals = _decimals(con, mart, name, dtype, by)
+            decimals = all_decimals.get(name, {None: 0})
             variants = {}
             for offset, d in enumerate(sorted(set(decimals.values()))):
                 cell = ws.cell(row=HEADER_ROW + 1 + offset, column=i)
