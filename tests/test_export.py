@@ -182,3 +182,26 @@ def test_the_dag_step_skips_an_unchanged_publication(bundled_warehouse):
     again = pipeline.export(bundled_warehouse)
     assert again.skipped and again.files == first.files
     assert again.summary() == "unchanged publication, exports kept"
+
+
+def test_the_commands(tmp_path):
+    """`fou templates --out` writes one template per format; `fou export` without a published
+    database is the usual one line."""
+    import os
+    import sys
+    from pathlib import Path
+
+    fou = str(Path(sys.executable).with_name("fou"))
+    env = {k: v for k, v in os.environ.items() if k != "FOU_DATA_DIR"}
+
+    def run(*args):
+        cmd = [fou, "--data-dir", str(tmp_path / "data"), *args]
+        return subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=120)
+
+    done = run("templates", "--out", str(tmp_path / "mallar"))
+    assert done.returncode == 0, done.stderr
+    assert "förfrågningar_mall.xlsx" in {p.name for p in (tmp_path / "mallar").iterdir()}
+    for args in (["export"], ["export", "--format", "csv-sv", "--marts", "fct_fees"]):
+        failed = run(*args)
+        assert failed.returncode == 1 and failed.stderr.count("\n") == 1
+        assert failed.stderr.startswith("fou: inget publicerat datalager i ")
