@@ -280,19 +280,25 @@ def write_xlsx(con, found: list[Mart], path: Path, published_at: str) -> Path:
     frame, styles = _frame(con, found, published_at)
     tmp = path.with_name(f".{path.name}.tmp")
     frame_path = path.with_name(f".{path.name}.frame")
-    frame.save(frame_path)
     sheets = {f"xl/worksheets/sheet{i}.xml": m for i, m in enumerate(found, start=2)}
-    with zipfile.ZipFile(frame_path) as src, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as dst:
-        for item in src.infolist():
-            data = src.read(item.filename)
-            mart = sheets.get(item.filename)
-            if mart is None:
-                dst.writestr(item, data)
-                continue
-            with dst.open(item.filename, "w", force_zip64=True) as fh:
-                _sheet_with_rows(con, mart, data.decode("utf-8"), styles[mart.name], fh)
-    frame_path.unlink()
-    os.replace(tmp, path)
+    try:
+        frame.save(frame_path)
+        with (
+            zipfile.ZipFile(frame_path) as src,
+            zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as dst,
+        ):
+            for item in src.infolist():
+                data = src.read(item.filename)
+                mart = sheets.get(item.filename)
+                if mart is None:
+                    dst.writestr(item, data)
+                    continue
+                with dst.open(item.filename, "w", force_zip64=True) as fh:
+                    _sheet_with_rows(con, mart, data.decode("utf-8"), styles[mart.name], fh)
+        os.replace(tmp, path)
+    finally:  # a failure leaves the previous export, never a half-written file
+        frame_path.unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
     return path
 
 
@@ -409,10 +415,12 @@ def _sheet_with_rows(con, mart: Mart, xml: str, per_col: list, fh) -> None:
     head = re.sub(r'<dimension ref="[^"]*"', f'<dimension ref="A1:{_letter(max(1, len(per_col)))}{last}"', head)
     fh.write((head + "<sheetData>" + kept).encode("utf-8"))
     if cells:
+        # Excel wants rows in ascending order: numbered in the sort order and fetched in it
+        columns = ", ".join(f'"{name}"' for name, *_ in per_col)
         sql = (
             f"select '<row r=\"' || rn || '\">' || concat({', '.join(cells)}) || '</row>' from "
-            f"(select *, row_number() over () + {HEADER_ROW} as rn from "
-            f"(select * from {mart.relation} {order_by(mart)}))"
+            f"(select *, row_number() over (order by {columns}) + {HEADER_ROW} as rn from {mart.relation}) "
+            "order by rn"
         )
         result = con.execute(sql)
         while batch := result.fetchmany(20_000):
