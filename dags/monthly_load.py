@@ -4,7 +4,8 @@
 SCB population, Öppna jämförelser (Kolada) and the unit's own records are extracted and
 loaded into the work database (one task group per source), then `dbt build` makes the marts,
 the Great Expectations gate checks them, `publish` replaces the analysts' database atomically
-(and emits the `fou_published_warehouse` asset), and the steering-group report is built from it.
+(and emits the `fou_published_warehouse` asset), and the steering-group report is built from it;
+`export` writes every mart as xlsx and parquet to <data_dir>/exports beside it.
 
 DuckDB allows one writer, so the tasks that write run one after another and the DAG never
 runs two tasks, or two runs, at once. The steps themselves live in `ingestion/pipeline.py`;
