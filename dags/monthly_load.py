@@ -4,7 +4,8 @@
 SCB population, Öppna jämförelser (Kolada) and the unit's own records are extracted and
 loaded into the work database (one task group per source), then `dbt build` makes the marts,
 the Great Expectations gate checks them, `publish` replaces the analysts' database atomically
-(and emits the `fou_published_warehouse` asset), and the steering-group report is built from it.
+(and emits the `fou_published_warehouse` asset), and the steering-group report is built from it;
+`export` writes every mart as xlsx and parquet to <data_dir>/exports beside it.
 
 DuckDB allows one writer, so the tasks that write run one after another and the DAG never
 runs two tasks, or two runs, at once. The steps themselves live in `ingestion/pipeline.py`;
@@ -97,6 +98,12 @@ def build_report() -> dict:
     return asdict(pipeline.build_report(Settings()))
 
 
+@task(multiple_outputs=False)
+def export() -> dict:
+    """xlsx and parquet of every mart into <data_dir>/exports; skipped for an unchanged publication."""
+    return asdict(pipeline.export(Settings()))
+
+
 @dag(
     dag_id="monthly_load",
     description="SCB population, ÖJ and internal records → dbt marts → quality gate → published database",
@@ -115,7 +122,9 @@ def build_report() -> dict:
 )
 def monthly_load():
     # every load writes the work database; max_active_tasks=1 keeps them one at a time
-    chain([population(), records(), oj()], dbt_build(), quality_gate(), publish(), build_report())
+    published = publish()
+    chain([population(), records(), oj()], dbt_build(), quality_gate(), published, build_report())
+    published >> export()  # beside the report: a failing export never stops the report
 
 
 monthly_load()

@@ -1,5 +1,6 @@
 """The `fou` command: `fou run` runs the monthly DAG once, locally; `fou fees`, `fou report`,
-`fou sql` and `fou docs` read the published warehouse. Commands only: the work is elsewhere."""
+`fou sql`, `fou docs` and `fou export` read the published warehouse; `fou templates` writes the
+records' Excel templates. Commands only: the work is elsewhere."""
 
 from __future__ import annotations
 
@@ -246,6 +247,39 @@ def docs(
         pass
     finally:
         server.server_close()
+
+
+@app.command()
+def templates(
+    out_dir: Path = typer.Option(None, "--out", help="folder for the templates (default <inbox>/mallar)"),
+) -> None:
+    """Excel templates of the record formats, one per format, for staff to fill in (docs/records.md)."""
+    from ingestion.records import templates as tpl
+    from ingestion.records.formats import formats
+
+    settings = Settings()
+    paths = tpl.write_templates(formats(settings.members), out_dir or settings.inbox / tpl.FOLDER, str(settings.inbox))
+    console.print("Mallar:\n  " + "\n  ".join(str(p) for p in paths), soft_wrap=True, highlight=False)
+
+
+@app.command()
+def export(
+    fmt: str = typer.Option("xlsx", "--format", help="xlsx (a sheet per mart), parquet or csv-sv (a file per mart)"),
+    marts: list[str] = typer.Option(None, "--marts", help="marts to export, comma-separated (default: every mart)"),
+    out_dir: Path = typer.Option(None, "--out", help="folder (default <data dir>/exports)"),
+) -> None:
+    """Export the marts of the published warehouse for Excel and Power BI (docs/exports.md)."""
+    from ingestion import export as exporter
+
+    settings = Settings()
+    names = [n.strip() for m in marts or [] for n in m.split(",") if n.strip()] or None
+    started = time.perf_counter()
+    paths = exporter.export(published(settings), out_dir or settings.data_dir / "exports", fmt, names)
+    console.print(
+        f"Export ({fmt}, {time.perf_counter() - started:.1f} s):\n  " + "\n  ".join(str(p) for p in paths),
+        soft_wrap=True,
+        highlight=False,
+    )
 
 
 def main() -> None:

@@ -61,6 +61,7 @@ RESULTS = {
     "quality_gate": ("ingestion.quality", "GateResult"),
     "publish": ("ingestion.pipeline", "PublishResult"),
     "build_report": ("ingestion.pipeline", "ReportResult"),
+    "export": ("ingestion.pipeline", "ExportResult"),
 }
 # dbt_build is a short-circuit: its return value is the condition, so its result has a key of its own
 XCOM_KEY = {"dbt_build": "result"}

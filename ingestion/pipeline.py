@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -112,10 +112,13 @@ def load_oj(settings: Settings, extracted: ExtractResult) -> KoladaLoadResult:
 
 
 def load_records(settings: Settings) -> IntakeResult:
-    """Per file: rows loaded and quarantined; the bad rows are in <data_dir>/reports/intake_<date>.txt."""
-    from ingestion.records import intake
+    """Per file: rows loaded and quarantined; the bad rows are in <data_dir>/reports/intake_<date>.txt.
+    Then the current Excel templates into <inbox>/mallar (ingestion/records/templates.py)."""
+    from ingestion.records import intake, templates
 
-    return intake.load_records(settings)
+    result = intake.load_records(settings)
+    templates.refresh_templates(settings)
+    return result
 
 
 # ---------------------------------------------------------------- build, check, publish, report
@@ -209,3 +212,49 @@ def build_report(settings: Settings, year: int | None = None) -> ReportResult:
     state["files"] = [str(p) for p in files if p]
     state_path.write_text(json.dumps(state), encoding="utf-8")
     return ReportResult(state["files"])
+
+
+# ---------------------------------------------------------------- exports for analysts
+
+
+@dataclass
+class ExportResult:
+    """The xlsx and parquet exports of every mart in <data_dir>/exports (ingestion/export.py);
+    skipped when they are of this very publication; marts too big for a sheet are named."""
+
+    files: list[str]
+    skipped: bool
+    too_big_for_xlsx: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        if self.skipped:
+            return "unchanged publication, exports kept"
+        big = ", ".join(self.too_big_for_xlsx)
+        return f"{len(self.files)} file(s)" + (f"; not in the xlsx (over 1 048 576 rows): {big}" if big else "")
+
+
+def export(settings: Settings) -> ExportResult:
+    """After publish: xlsx (marts that fit a sheet) and parquet of every mart, unless the
+    exports already are of this publication (its published_at stamp)."""
+    import duckdb
+
+    from ingestion import export as exporter
+
+    out = settings.data_dir / "exports"
+    state_path = out / ".export_state.json"
+    with duckdb.connect(str(warehouse.published(settings)), read_only=True) as con:
+        stamp = exporter.publication(con)
+        found = exporter.marts(con)
+    state = json.loads(state_path.read_text(encoding="utf-8")) if state_path.exists() else {}
+    if state.get("published_at") == stamp and all(Path(f).exists() for f in state.get("files", [])):
+        log.info("export: skipped, the exports are of this publication (%s)", stamp)
+        return ExportResult(state["files"], skipped=True, too_big_for_xlsx=state.get("too_big_for_xlsx", []))
+    fits = [m.name for m in found if m.rows + exporter.HEADER_ROW <= exporter.EXCEL_MAX_ROWS]
+    big = [m.name for m in found if m.name not in fits]
+    if big:
+        log.warning("export: %s over Excel's 1 048 576 rows: in the parquet export only", ", ".join(big))
+    files = exporter.export(settings.published_db, out, "xlsx", fits)
+    files += exporter.export(settings.published_db, out, "parquet")
+    result = ExportResult([str(f) for f in files], skipped=False, too_big_for_xlsx=big)
+    state_path.write_text(json.dumps({"published_at": stamp, **asdict(result)}), encoding="utf-8")
+    return result

@@ -50,12 +50,18 @@ def test_volumes_hold_only_data_and_analysts_see_only_the_published_file():
         "/opt/fou/data/warehouse",
         "/opt/fou/data/inbox",
         "/opt/fou/data/reports",
+        "/opt/fou/data/exports",
         "/opt/fou/data/data_docs",
         "/opt/airflow/logs",
     }
     assert {"fou-data", "published", "postgres-db-volume"} <= set(COMPOSE["volumes"])
-    # staff and the chief get the deck and Data Docs on the host, next to ./inbox
-    assert {m.split(":")[0] for m in mounts} >= {"./inbox", "./outputs/reports", "./outputs/data_docs"}
+    # staff and the chief get the deck and Data Docs on the host, next to ./inbox; analysts the exports
+    assert {m.split(":")[0] for m in mounts} >= {
+        "./inbox",
+        "./outputs/reports",
+        "./outputs/exports",
+        "./outputs/data_docs",
+    }
     analyst = SERVICES["analyst"]
     # the published file has a volume of its own; the work database (Settings.work_db, in
     # <data_dir>/work/) is not in it, so the analysts' container cannot even see it

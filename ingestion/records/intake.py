@@ -16,6 +16,7 @@ import pandas as pd
 
 from ingestion import warehouse
 from ingestion.errors import ConfigError, RecordFileError
+from ingestion.records import templates
 from ingestion.records.formats import format_for, formats
 from ingestion.records.parse import RECORD_SUFFIXES, Problem, RecordFormat, as_stored_text, sha256_of, validate
 from ingestion.settings import Settings
@@ -52,7 +53,8 @@ def record_files(settings: Settings) -> list[Path]:
 
 def _is_record_file(folder: Path, path: Path) -> bool:
     """A regular file directly in its folder; a symlink (which could point anywhere on the
-    machine) or anything resolving outside the folder is refused and logged."""
+    machine) or anything resolving outside the folder is refused and logged. Sub-folders, such
+    as the templates in inbox/mallar and the reports in inbox/rapporter, are not read."""
     if path.name.startswith((".", "~$")) or path.suffix.lower() not in RECORD_SUFFIXES:
         return False
     if path.is_symlink() or path.resolve().parent != folder.resolve() or not path.is_file():
@@ -219,7 +221,8 @@ def _validate(path: Path, fmt: RecordFormat | None, fmts: dict) -> tuple[pd.Data
         names = ", ".join(sorted({n for f in fmts.values() for n in (f.name, *f.aliases)}))
         return None, [Problem(path.name, 0, "(filnamn)", f"okänd filtyp: filnamnet ska börja med en av {names}", "")]
     try:
-        return validate(path, fmt)
+        # a template's unchanged example row (inbox/mallar) is not a record: left out
+        return validate(path, fmt, skip=templates.is_template_example(fmt))
     except RecordFileError as exc:
         return None, [Problem(path.name, 0, "(fil)", str(exc).removeprefix(f"{path.name}: "), "")]
 

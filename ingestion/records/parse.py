@@ -106,6 +106,7 @@ def one_of(*allowed: str, synonyms: dict[str, str] | None = None) -> Callable[[s
             raise ValueError(f"okänt värde {text!r}: menade du {plain[close[0]]!r}? (tillåtna: {', '.join(allowed)})")
         raise ValueError(f"{text!r} är inte ett tillåtet värde (tillåtna: {', '.join(allowed)})")
 
+    parse.allowed = allowed  # the templates' drop-down lists (ingestion/records/templates.py)
     return parse
 
 
@@ -126,6 +127,7 @@ def municipality_parser(members: dict[str, str]) -> Callable[[str], str]:
             raise ValueError(f"{text!r} är ingen av regionens kommuner ({', '.join(sorted(members.values()))})")
         return code
 
+    parse.members = members  # the templates' drop-down of the region's municipalities
     return parse
 
 
@@ -159,6 +161,7 @@ def municipality_list_parser(
         unique = list(dict.fromkeys(codes))
         return ",".join(unique if keep_order else sorted(unique))
 
+    parse.members, parse.several = members, True  # the template's list lets other text in
     return parse
 
 
@@ -196,9 +199,12 @@ class Problem:
         return f"{self.file}, {where}: {self.problem}"  # problem names the field(s) itself
 
 
-def validate(path: Path, fmt: RecordFormat) -> tuple[pd.DataFrame, list[Problem]]:
+def validate(
+    path: Path, fmt: RecordFormat, skip: Callable[[dict], bool] | None = None
+) -> tuple[pd.DataFrame, list[Problem]]:
     """Parse every row; a row with any problem is left out and reported once (all its
-    problems on one line). Raises RecordFileError when the file as a whole is unusable."""
+    problems on one line); a good row `skip` says True to (a template's unchanged example row)
+    is left out silently. Raises RecordFileError when the file as a whole is unusable."""
     rows = read_rows(path)
     missing = [f.name for f in fmt.fields if f.required and f.name not in rows[0].cells]
     if missing:
@@ -209,6 +215,8 @@ def validate(path: Path, fmt: RecordFormat) -> tuple[pd.DataFrame, list[Problem]
     good, problems, seen = [], [], {}
     for line in rows:
         parsed, row_problems = _parse_row(line, fmt)
+        if not row_problems and skip is not None and skip(parsed):
+            continue
         if not row_problems and fmt.row_check:
             row_problems += fmt.row_check(parsed)
         if not row_problems and fmt.key:

@@ -197,6 +197,7 @@ def origin_parser(members: dict[str, str]):
         except ValueError as exc:
             raise ValueError(f"{exc}; förfrågningar utifrån skrivs extern (och vem i avsändare)") from None
 
+    parse.members, parse.others = members, ("extern", "okänd")  # the template's drop-down
     return parse
 
 
