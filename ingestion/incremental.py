@@ -51,6 +51,7 @@ def report_inputs() -> list[Path]:
 
     return [*REPORT_CODE, template_path()]
 
+
 # What each source group's digest is made of: queries on the work database. A table that does
 # not exist yet counts as empty.
 QUERIES = {
