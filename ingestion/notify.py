@@ -270,7 +270,7 @@ def on_failure(settings: Settings) -> list:
         out.append(
             FailureMail(
                 to=recipients(settings.notify_failure_to),
-                from_email=settings.notify_from,
+                from_email=settings.notify_from or None,
                 smtp_conn_id=settings.smtp_conn_id,
             )
         )
@@ -286,7 +286,7 @@ def on_success(settings: Settings) -> list:
         out.append(
             SuccessMail(
                 to=recipients(settings.notify_success_to),
-                from_email=settings.notify_from,
+                from_email=settings.notify_from or None,
                 smtp_conn_id=settings.smtp_conn_id,
             )
         )
