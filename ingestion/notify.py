@@ -22,6 +22,7 @@ import re
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from airflow.providers.apprise.notifications.apprise import AppriseNotifier
 from airflow.providers.smtp.notifications.smtp import SmtpNotifier
@@ -91,9 +92,21 @@ def first_step(exc: BaseException | None) -> str:
 
 
 def _local(when: Any) -> str:
+    """A time as the region reads it (the DAG's time zone, Stockholm)."""
     if not isinstance(when, datetime):
         return str(when or "okänt")
-    return f"{when.astimezone():%Y-%m-%d %H:%M %Z}".strip()
+    return f"{when.astimezone(ZoneInfo('Europe/Stockholm')):%Y-%m-%d %H:%M}"
+
+
+def run_date(context: dict) -> str:
+    """The run's logical date; a run triggered without one (REST, the UI's "trigger now") has
+    none in Airflow 3: then when it was due (run_after)."""
+    dag_run = context.get("dag_run")
+    when = context.get("logical_date") or getattr(dag_run, "logical_date", None)
+    if when:
+        return f"logiskt datum {_local(when)}"
+    after = getattr(dag_run, "run_after", None)
+    return f"startad {_local(after)}, utan logiskt datum" if after else "utan logiskt datum"
 
 
 def kept(settings: Settings, run_started: datetime | None) -> str:
@@ -135,15 +148,14 @@ def failure_message(context: dict, settings: Settings) -> tuple[str, str]:
     ti = context["ti"]
     exc = context.get("exception")
     region = settings.region.region.name
-    run = _local(context.get("logical_date") or getattr(context.get("dag_run"), "logical_date", None))
-    dag_run = context.get("dag_run")
-    started = getattr(dag_run, "start_date", None)
+    run = run_date(context)
+    started = getattr(context.get("dag_run"), "start_date", None)
     subject = f"{SUBJECT} {region}: månadsladdningen misslyckades ({ti.task_id}, {run})"
     text = "\n".join(
         [
             f"Månadsladdningen av {region} misslyckades.",
             "",
-            f"Körning: {ti.run_id} (logiskt datum {run})",
+            f"Körning: {ti.run_id} ({run})",
             f"Uppgift som misslyckades: {ti.task_id} (försök {getattr(ti, 'try_number', 1)})",
             f"Orsak: {reason(exc)}",
             "",
@@ -197,12 +209,12 @@ def success_message(context: dict, settings: Settings) -> tuple[str, str]:
     """Subject and text of the summary of a successful run, for the chief."""
     ti = context["ti"]
     region = settings.region.region.name
-    run = _local(context.get("logical_date") or getattr(context.get("dag_run"), "logical_date", None))
+    run = run_date(context)
     results = _results(ti)
     build, gate = results["dbt_build"], results["quality_gate"]
     pub, deck = results["publish"], results["build_report"]
     published = bool(pub and pub.published)
-    lines = [f"Månadsladdningen av {region} är klar.", "", f"Körning: {ti.run_id} (logiskt datum {run})", ""]
+    lines = [f"Månadsladdningen av {region} är klar.", "", f"Körning: {ti.run_id} ({run})", ""]
     lines.append("Inlästa källor:")
     for label, task_id, _ in SUMMARY_TASKS[:3]:
         result = results[task_id]
@@ -212,7 +224,8 @@ def success_message(context: dict, settings: Settings) -> tuple[str, str]:
     lines.append(f"Karantän: {_quarantine(results['records.load_records'])}")
     warnings = [w.split(", e.g.")[0] for w in (gate.warnings if gate else [])]  # the samples may be rows
     lines.append(f"Kvalitetsvarningar: {len(warnings)}" + "".join(f"\n  - {_scrub(w)}" for w in warnings))
-    lines.append(f"Publicerat: {'ja' if published else 'nej'}" + (f" ({pub.summary()})" if pub else ""))
+    restored = f" ({pub.summary()})" if pub and pub.restored else ""
+    lines.append(f"Publicerat: {'ja' if published else 'nej'}{restored}")
     files = [Path(f).name for f in deck.files] if deck else []
     lines.append("Rapporten: " + (", ".join(files) if files else "ingen ny (oförändrad sedan förra körningen)"))
     subject = f"{SUBJECT} {region}: månadsladdningen klar ({run}), publicerat: {'ja' if published else 'nej'}"

@@ -44,7 +44,7 @@ def test_failure_text_names_run_task_reason_what_was_kept_log_and_first_step(tmp
     assert "FoU Nordväst" in subject and "misslyckades" in subject and "publish" in subject
     for needle in (
         "Månadsladdningen av FoU Nordväst misslyckades.",
-        f"Körning: {RUN} (logiskt datum 2026-03-03",
+        f"Körning: {RUN} (logiskt datum 2026-03-03 06:00)",
         "Uppgift som misslyckades: publish (försök 3)",
         "Orsak: publish refused: the new load has no rows for 1 slice(s):",
         "Inget publicerat datalager finns ännu",
