@@ -237,6 +237,8 @@ def docs(
 @app.command()
 def publications() -> None:
     """List the kept versions of the published warehouse, newest first (the first is the current one)."""
+    from zoneinfo import ZoneInfo
+
     from ingestion import warehouse
 
     kept = warehouse.publications(Settings())
@@ -251,7 +253,7 @@ def publications() -> None:
         what = f"återställer {v['restored_from']}" if v.get("restored_from") else v.get("changed") or ""
         table.add_row(
             v["version"],
-            f"{when.astimezone():%Y-%m-%d %H:%M}" if when else "",
+            f"{when.astimezone(ZoneInfo('Europe/Stockholm')):%Y-%m-%d %H:%M}" if when else "",
             v.get("run_id") or "",
             v.get("source_mode") or "",
             what,
@@ -271,12 +273,14 @@ def restore(
 
     settings = Settings()
     with load_lock(settings.data_dir, wait=wait):
+        before = warehouse.publications(settings)
         warehouse.restore(settings, version)
     newest = warehouse.publications(settings)[0]
+    undo = f"fou restore {before[0]['version']}" if before else "fou restore <versionen före>"
     console.print(
         f"Återställd: {newest['restored_from']} är nu det publicerade datalagret ({settings.published_db}), "
-        f"sparad som publiceringen {newest['version']}. Ångra: fou restore <versionen före>. Nästa körning "
-        "publicerar på nytt först när indata ändras (och säger det tills dess).",
+        f"sparad som publiceringen {newest['version']}. Ångra: {undo}. Nästa körning publicerar på nytt "
+        "först när indata ändras, och säger det tills dess.",
         soft_wrap=True,
         highlight=False,
     )

@@ -192,7 +192,8 @@ def publish(settings: Settings, run_id: str = "manual") -> PublishResult:
     if lost:
         log.warning("publish: %d lost slice(s) allowed by FOU_ALLOW_SHRINK", len(lost))
     last = incremental.recorded(settings, "publish") or {}
-    changed = ", ".join(k for k in sorted(fp) if last.get(k) != fp[k]) if last else "all (first publication)"
+    changed = ", ".join(k for k in sorted(fp) if last.get(k) != fp[k]) or "inget"
+    changed = changed if last else "allt (första publiceringen)"
     provenance = {"run_id": run_id, "source_mode": settings.source_mode.value, "changed": changed, "fingerprint": fp}
     path = str(warehouse.publish(settings, lost, provenance))
     incremental.record(settings, "publish", fp)

@@ -140,9 +140,11 @@ def versions_dir(settings: Settings) -> Path:
 
 
 def version_name(published_at: datetime, run_id: str) -> str:
-    """<published_at>_<run>: sorts in time order; the run id reduced to a file-name-safe text."""
-    run = re.sub(r"[^A-Za-z0-9.-]+", "-", run_id).strip("-")[:60] or "manual"
-    return f"{published_at.astimezone(UTC):%Y%m%dT%H%M%S%fZ}_{run}"
+    """<published_at>_<run>, e.g. 20260303T051502Z_scheduled-2026-03-03: sorts in time order; the
+    run id shortened to its kind and date (Airflow's are <kind>__<date>T<time>)."""
+    run = re.sub(r"__(\d{4}-\d\d-\d\d)T.*", r"-\1", run_id)
+    run = re.sub(r"[^A-Za-z0-9.-]+", "-", run).strip("-")[:60] or "manual"
+    return f"{published_at.astimezone(UTC):%Y%m%dT%H%M%SZ}_{run}"
 
 
 def _install(settings: Settings, tmp: Path, published_at: datetime, run_id: str) -> Path:
@@ -151,6 +153,10 @@ def _install(settings: Settings, tmp: Path, published_at: datetime, run_id: str)
     versions = versions_dir(settings)
     versions.mkdir(parents=True, exist_ok=True)
     version = versions / f"{version_name(published_at, run_id)}.duckdb"
+    n = 1
+    while version.exists():  # two publications within a second (tests, a quick restore)
+        n += 1
+        version = versions / f"{version_name(published_at, run_id)}-{n}.duckdb"
     try:
         os.link(tmp, version)  # the same bytes, no second copy on disk
     except OSError:
