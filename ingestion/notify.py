@@ -77,7 +77,7 @@ def reason(exc: BaseException | str | None) -> str:
         return "okänt fel (se loggen)"
     if isinstance(exc, errors.FouError):
         lines = str(exc).strip().splitlines()
-        line = lines[0].strip() if lines else type(exc).__name__
+        line = lines[0].strip().rstrip(":") if lines else type(exc).__name__
     else:
         line = f"oväntat fel ({type(exc).__name__ if isinstance(exc, BaseException) else 'okänd typ'}); se loggen"
     line = _scrub(line)
@@ -183,14 +183,36 @@ SUMMARY_TASKS = [
 ]
 
 
+def _pull_from_db(ti):
+    """XCom straight from the metadata database: under `fou run` (dag.test) the DAG callback runs
+    in the process that ran the DAG, with no task supervisor to ask (the scheduler's
+    dag-processor has one, and no database access)."""
+    from airflow.models.dagrun import DagRun
+    from airflow.utils.session import create_session
+    from sqlalchemy import select
+
+    with create_session() as session:
+        run = session.scalar(select(DagRun).where(DagRun.dag_id == ti.dag_id, DagRun.run_id == ti.run_id))
+        tis = {t.task_id: t for t in run.get_task_instances(session=session)}
+        values = {}
+        for _, task_id, key in SUMMARY_TASKS:
+            values[task_id] = tis[task_id].xcom_pull(task_ids=task_id, key=key) if task_id in tis else None
+    return lambda task_ids, key: values.get(task_ids)
+
+
 def _results(ti) -> dict[str, Any]:
     """The tasks' typed results, rebuilt from their XComs (None: skipped or no result)."""
     from ingestion.console import result_of
 
+    pull = ti.xcom_pull
+    try:
+        pull(task_ids=SUMMARY_TASKS[-1][1], key=SUMMARY_TASKS[-1][2])
+    except Exception:  # noqa: BLE001 (no supervisor: `fou run`)
+        pull = _pull_from_db(ti)
     out = {}
     for _, task_id, key in SUMMARY_TASKS:
         try:
-            out[task_id] = result_of(task_id, ti.xcom_pull(task_ids=task_id, key=key))
+            out[task_id] = result_of(task_id, pull(task_ids=task_id, key=key))
         except Exception:  # noqa: BLE001 (a summary line missing is better than no message)
             log.warning("no result of %s for the notification", task_id)
             out[task_id] = None
@@ -239,15 +261,24 @@ def as_html(text: str) -> str:
     return '<div style="font-family: sans-serif; white-space: pre-wrap">' + html.escape(text) + "</div>"
 
 
+def _without_dag(context) -> dict:
+    """Under `fou run` (dag.test) a DAG callback's context holds the serialized DAG, which has no
+    Jinja environment for the provider to render with; nothing of ours is a template anyway."""
+    return {k: v for k, v in context.items() if k != "dag"}
+
+
 class _Mail(SmtpNotifier):
     """The SMTP provider's notifier, with the subject and text made from the context."""
 
     message = staticmethod(failure_message)
 
+    def render_template_fields(self, context, jinja_env=None) -> None:
+        super().render_template_fields(_without_dag(context), jinja_env)
+
     def notify(self, context):
         self.subject, text = self.message(context, Settings())
         self.html_content = as_html(text)
-        super().notify(context)
+        super().notify(_without_dag(context))
 
 
 class FailureMail(_Mail):
@@ -262,6 +293,9 @@ class _Apprise(AppriseNotifier):
     """The Apprise provider's notifier (Teams, Slack, … by the connection's URL alone)."""
 
     message = staticmethod(failure_message)
+
+    def render_template_fields(self, context, jinja_env=None) -> None:
+        super().render_template_fields(_without_dag(context), jinja_env)
 
     def notify(self, context):
         self.title, self.body = self.message(context, Settings())
