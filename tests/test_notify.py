@@ -46,7 +46,7 @@ def test_failure_text_names_run_task_reason_what_was_kept_log_and_first_step(tmp
         "Månadsladdningen av FoU Nordväst misslyckades.",
         f"Körning: {RUN} (logiskt datum 2026-03-03 06:00)",
         "Uppgift som misslyckades: publish (försök 3)",
-        "Orsak: publish refused: the new load has no rows for 1 slice(s):",
+        "Orsak: publish refused: the new load has no rows for 1 slice(s)\n",
         "Inget publicerat datalager finns ännu",
         "Loggen: http://localhost:8080/dags/monthly_load/runs/x/tasks/publish",
         "task_id=publish/attempt=3.log",
@@ -141,3 +141,37 @@ def test_the_smtp_notifier_delivers_one_message(tmp_path, monkeypatch, kind):
     text = text_of(msg)
     assert msg["X-Envelope-To"] == ("drift@example.org" if kind == "failure" else "chef@example.org")
     assert ("Orsak: scb: https://example.org could not be reached" if kind == "failure" else "Publicerat: ja") in text
+
+
+def test_the_apprise_notifier_posts_to_a_webhook(tmp_path, monkeypatch):
+    """Apprise by configuration alone: its json:// service posts to a local webhook the way the
+    msteams:// and slack:// services post to Teams and Slack."""
+    import json
+    import threading
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+
+    received = []
+
+    class Hook(BaseHTTPRequestHandler):
+        def do_POST(self):  # noqa: N802 (http.server's API)
+            received.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Hook)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        path = f"json://127.0.0.1:{server.server_port}/"
+        conn = {"conn_type": "apprise", "extra": {"config": {"path": path}}}
+        monkeypatch.setenv("AIRFLOW_CONN_TEAMS", json.dumps(conn))
+        settings = make_settings(monkeypatch, tmp_path, FOU_APPRISE_CONN_ID="teams")
+        [notifier] = notify.on_failure(settings)
+        notifier(failure_context(SourceUnreachable("scb: https://example.org could not be reached")))
+    finally:
+        server.shutdown()
+    [message] = received
+    assert "misslyckades" in message["title"] and message["type"] == "failure"
+    assert "Orsak: scb: https://example.org could not be reached" in message["message"]

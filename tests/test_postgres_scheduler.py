@@ -92,7 +92,7 @@ def test_monthly_load_on_postgres_with_local_executor_and_mail(tmp_path):
     for needle in (
         "Månadsladdningen av FoU Nordväst misslyckades.",
         "Uppgift som misslyckades: publish",
-        "Orsak: publish refused: the new load has no rows for 1 slice(s) the published database has:",
+        "Orsak: publish refused: the new load has no rows for 1 slice(s) the published database has\n",
         "Det publicerade datalagret är oförändrat",
         "task_id=publish/attempt=1.log",
         "Prova först:",
