@@ -20,7 +20,7 @@ from datetime import timedelta
 import pendulum
 from airflow.sdk import Asset, chain, dag, get_current_context, task, task_group
 
-from ingestion import pipeline
+from ingestion import notify, pipeline
 from ingestion.settings import Settings
 
 # The analysts' database; an analyst's DAG can be scheduled on it: schedule=[PUBLISHED_WAREHOUSE]
@@ -89,7 +89,7 @@ def quality_gate() -> dict:
 
 @task(outlets=[PUBLISHED_WAREHOUSE], multiple_outputs=False)
 def publish() -> dict:
-    return asdict(pipeline.publish(Settings()))
+    return asdict(pipeline.publish(Settings(), run_id=get_current_context()["run_id"]))
 
 
 @task(multiple_outputs=False)
@@ -117,7 +117,9 @@ def export() -> dict:
         "retries": settings.task_retries,
         "retry_delay": timedelta(minutes=2),
         "retry_exponential_backoff": True,
+        "on_failure_callback": notify.on_failure(settings),  # FOU_NOTIFY_*: off while unset
     },
+    on_success_callback=notify.on_success(settings),
     tags=["fou-nordvast", "warehouse"],
 )
 def monthly_load():

@@ -22,7 +22,7 @@ from ingestion.dbt import DOCS_PORT
 from ingestion.errors import FouError
 from ingestion.lock import load_lock
 from ingestion.settings import PROJECT_DIR, Settings, SourceMode
-from ingestion.warehouse import published
+from ingestion.warehouse import find_version, published
 from report import fmt
 
 app = typer.Typer(add_completion=False, help="FoU Nordväst data warehouse.", pretty_exceptions_enable=False)
@@ -181,6 +181,7 @@ def report(
     out_dir: Path = typer.Option(None, help="where the PPTX, HTML and PDF go (default <data dir>/reports)"),
     pdf: bool = typer.Option(True, help="also write the PDF (--no-pdf: no PDF)"),
     kommunblad: bool = typer.Option(False, help="also one PDF per member municipality (its Kommunblad)"),
+    publication: str = typer.Option(None, help="build from this kept version (fou publications), not the current"),
 ) -> None:
     """Build the steering-group deck (PPTX, PDF, HTML) for a meeting from the published warehouse."""
     from datetime import date
@@ -190,7 +191,8 @@ def report(
 
     settings = Settings()
     on = date.fromisoformat(meeting) if meeting else None if year else next_meeting()
-    paths = build(published(settings), out_dir or settings.reports_dir, year, pdf=pdf, on=on, kommunblad=kommunblad)
+    db = find_version(settings, publication) if publication else published(settings)
+    paths = build(db, out_dir or settings.reports_dir, year, pdf=pdf, on=on, kommunblad=kommunblad)
     console.print("Rapport:\n  " + "\n  ".join(str(p) for p in paths if p))
 
 
@@ -199,12 +201,13 @@ def sql(
     command: str = typer.Option(None, "--command", "-c", help="run this statement and exit"),
     allow_local_files: Path = typer.Option(None, help="let SQL read (and COPY into) files in this folder"),
     plain_shell: bool = typer.Option(False, "--plain", help="the plain shell even in a terminal"),
+    publication: str = typer.Option(None, help="open this kept version (fou publications), read-only"),
 ) -> None:
     """SQL on the published warehouse, read-only: Harlequin in a terminal, plain output for -c
     and piped SQL (statements end with ;)."""
     from ingestion import shell
 
-    db = published(Settings())
+    db = find_version(Settings(), publication) if publication else published(Settings())
     if command is None and not plain_shell and sys.stdin.isatty() and sys.stdout.isatty():
         shell.open_harlequin(db, allow_local_files)
     raise typer.Exit(shell.run(db, command, allow_dir=allow_local_files))
@@ -277,6 +280,58 @@ def export(
     paths = exporter.export(published(settings), out_dir or settings.data_dir / "exports", fmt, names)
     console.print(
         f"Export ({fmt}, {time.perf_counter() - started:.1f} s):\n  " + "\n  ".join(str(p) for p in paths),
+        soft_wrap=True,
+        highlight=False,
+    )
+
+
+@app.command()
+def publications() -> None:
+    """List the kept versions of the published warehouse, newest first (the first is the current one)."""
+    from zoneinfo import ZoneInfo
+
+    from ingestion import warehouse
+
+    kept = warehouse.publications(Settings())
+    if not kept:
+        console.print("Inga sparade publiceringar ännu: varje lyckad publicering sparas i warehouse/versions/.")
+        return
+    table = Table(title="Sparade publiceringar (nyaste först; fou restore <version> återställer en)")
+    for col in ("Version", "Publicerad", "Körning", "Källäge", "Ändrat", "Storlek"):
+        table.add_column(col)
+    for v in kept:
+        when = v.get("published_at")
+        what = f"återställer {v['restored_from']}" if v.get("restored_from") else v.get("changed") or ""
+        table.add_row(
+            v["version"],
+            f"{when.astimezone(ZoneInfo('Europe/Stockholm')):%Y-%m-%d %H:%M}" if when else "",
+            v.get("run_id") or "",
+            v.get("source_mode") or "",
+            what,
+            f"{v['size'] / 1e6:.1f} MB",
+        )
+    console.print(table)
+
+
+@app.command()
+def restore(
+    version: str = typer.Argument(..., help="a version as fou publications lists it (or its unique beginning)"),
+    wait: float = typer.Option(0, help="seconds to wait for a running load of the same data dir (default: refuse)"),
+) -> None:
+    """Republish a kept version, atomically and under the load lock; recorded as a publication of
+    its own, so restoring the version before it undoes it."""
+    from ingestion import warehouse
+
+    settings = Settings()
+    with load_lock(settings.data_dir, wait=wait):
+        before = warehouse.publications(settings)
+        warehouse.restore(settings, version)
+    newest = warehouse.publications(settings)[0]
+    undo = f"fou restore {before[0]['version']}" if before else "fou restore <versionen före>"
+    console.print(
+        f"Återställd: {newest['restored_from']} är nu det publicerade datalagret ({settings.published_db}), "
+        f"sparad som publiceringen {newest['version']}. Ångra: {undo}. Nästa körning publicerar på nytt "
+        "först när indata ändras, och säger det tills dess.",
         soft_wrap=True,
         highlight=False,
     )

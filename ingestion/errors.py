@@ -89,3 +89,17 @@ class PublishRefused(FouError, RuntimeError):
     def __init__(self, message: str, lost=None):
         super().__init__(message)
         self.lost = lost or []
+
+
+class PublicationNotFound(FouError, LookupError):
+    """`fou restore`, `--publication`: no kept version, or more than one, has that name: "ingen
+    publicering heter <namn> …; `fou publications` listar dem"."""
+
+    def __init__(self, name: str, candidates: list[str]):
+        self.name, self.candidates = name, candidates
+        if candidates:
+            shown = ", ".join(candidates[:3])
+            what = f"{len(candidates)} publiceringar börjar med {name} ({shown} …): ange hela namnet"
+        else:
+            what = f"ingen sparad publicering heter {name}"
+        super().__init__(f"{what}; `fou publications` listar de sparade")

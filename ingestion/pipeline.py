@@ -53,12 +53,21 @@ class DbtBuildResult:
 
 @dataclass
 class PublishResult:
-    """The published database, and whether this run replaced it."""
+    """The published database, and whether this run replaced it; `restored`: the published file
+    is a version `fou restore` put back and the inputs are still those of the publication it
+    replaced, so it was deliberately not republished (the summary says so every run)."""
 
     path: str
     published: bool
+    restored: str | None = None
 
     def summary(self) -> str:
+        if self.restored:
+            return (
+                f"inte publicerad på nytt: det publicerade datalagret är den återställda versionen {self.restored} "
+                "och indata är oförändrade sedan publiceringen den ersatte (rätta indata, eller ångra med "
+                "`fou restore` av den senaste versionen)"
+            )
         return "published" if self.published else "unchanged, not republished"
 
 
@@ -149,7 +158,8 @@ def downstream_is_current(settings: Settings, year: int | None = None) -> bool:
         return False
     fp = incremental.gate_fingerprint(settings)
     return (
-        incremental.step_is_current(settings, "quality_gate", fp)
+        not restored_version(settings, fp)  # then publish runs, to say so
+        and incremental.step_is_current(settings, "quality_gate", fp)
         and incremental.step_is_current(settings, "publish", fp)
         and incremental.report_is_current(settings, year or report_year())[0]
     )
@@ -171,20 +181,36 @@ def quality_gate(settings: Settings) -> GateResult:
     return result.gate_result()
 
 
-def publish(settings: Settings) -> PublishResult:
-    """Copy the work database for analysts, unless what it holds was published already."""
+def publish(settings: Settings, run_id: str = "manual") -> PublishResult:
+    """Copy the work database for analysts, unless what it holds was published already. After
+    `fou restore` the restored version stays until the inputs change, and the result says so."""
     fp = incremental.gate_fingerprint(settings)
     if settings.published_db.exists() and incremental.step_is_current(settings, "publish", fp):
-        log.info("publish: skipped, the published database already holds these inputs")
-        return PublishResult(str(settings.published_db), published=False)
+        restored = restored_version(settings, fp)
+        log.info("publish: skipped, %s", f"{restored} is restored" if restored else "the file holds these inputs")
+        return PublishResult(str(settings.published_db), published=False, restored=restored)
     lost = coverage.lost_slices(settings.published_db, settings.work_db)
     if lost and not settings.allow_shrink:
         raise PublishRefused(coverage.refusal_message(lost), lost)
     if lost:
         log.warning("publish: %d lost slice(s) allowed by FOU_ALLOW_SHRINK", len(lost))
-    path = str(warehouse.publish(settings, lost))
+    last = incremental.recorded(settings, "publish") or {}
+    changed = ", ".join(k for k in sorted(fp) if last.get(k) != fp[k]) or "inget"
+    changed = changed if last else "allt (första publiceringen)"
+    provenance = {"run_id": run_id, "source_mode": settings.source_mode.value, "changed": changed, "fingerprint": fp}
+    path = str(warehouse.publish(settings, lost, provenance))
     incremental.record(settings, "publish", fp)
     return PublishResult(path, published=True)
+
+
+def restored_version(settings: Settings, fp: dict[str, str]) -> str | None:
+    """The version `fou restore` put back, when the published file is one built from other
+    inputs than the current ones (so the next run must say it keeps it); else None."""
+    stamp = warehouse.publication_of(settings.published_db)
+    if not stamp.get("restored_from"):
+        return None
+    built_from = json.loads(stamp.get("fingerprint") or "{}")
+    return None if built_from == fp else stamp["restored_from"]
 
 
 def report_year() -> int:

@@ -184,6 +184,15 @@ class Settings(BaseSettings):
     # (from_date); FOU_FULL_BUILD=1 implies it
     kolada_full_reload: bool = False
     allow_shrink: bool = False  # publish even if the new load lost slices (see coverage.py)
+    keep_publications: int = 24  # kept versions of the published file (warehouse/versions/)
+    # notifications (ingestion/notify.py, docs/operations.md): off while no recipient is set.
+    # E-mail: addresses separated by commas; the server and its credentials are the Airflow
+    # connection FOU_SMTP_CONN_ID (never here). Apprise (Teams, Slack, …): an Airflow connection id.
+    notify_failure_to: str = ""  # who is told that a run failed
+    notify_success_to: str = ""  # the chief: the summary of a successful run and the deck
+    notify_from: str | None = None  # sender; default the connection's from_email
+    smtp_conn_id: str = "smtp_default"
+    apprise_conn_id: str | None = None  # failures and successes also to this Apprise connection
     task_retries: int = 2  # Airflow retries per task; tests and one-off local runs set 0
     report_screenshot: Path | None = None  # tests: where to save a PNG of the report's first page
 
