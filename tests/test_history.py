@@ -6,17 +6,33 @@ from __future__ import annotations
 
 import shutil
 import stat
+from datetime import date
 
 import duckdb
 import pytest
+from pptx import Presentation
 from typer.testing import CliRunner
 
 from ingestion import pipeline, warehouse
 from ingestion.cli import app
 from ingestion.errors import PublicationNotFound
+from report.build import build
 from tests.support.helpers import PROJECT_DIR, make_settings, mart_checksums, run_loads
 
 RATES = ["9,08", "90,8", "9,18"]  # the second is the staff member's wrong fee file of the issue
+MEETING = date(2026, 2, 26)
+
+
+def deck_texts(pptx) -> list[str]:
+    """Every text of every slide, tables' cells included: the figures the steering group saw."""
+    texts = []
+    for slide in Presentation(str(pptx)).slides:
+        for shape in slide.shapes:
+            if shape.has_text_frame:
+                texts.append(shape.text_frame.text)
+            if shape.has_table:
+                texts += [c.text for row in shape.table.rows for c in row.cells]
+    return texts
 
 
 def load_with_rate(settings, records, rate: str, run_id: str):
@@ -35,7 +51,9 @@ def test_three_loads_three_versions_restore_and_undo(tmp_path, monkeypatch):
     records = tmp_path / "records"
     shutil.copytree(PROJECT_DIR / "records", records)
     settings = make_settings(monkeypatch, tmp_path / "data", FOU_RECORDS_DIR=str(records))
-    loads = [load_with_rate(settings, records, rate, f"manual__load{i}") for i, rate in enumerate(RATES, 1)]
+    loads = [load_with_rate(settings, records, RATES[0], "manual__load1")]
+    february = deck_texts(build(settings.published_db, tmp_path / "deck_then", pdf=False, on=MEETING)[2])
+    loads += [load_with_rate(settings, records, rate, f"manual__load{i}") for i, rate in enumerate(RATES[1:], 2)]
     assert loads[0] != loads[1] != loads[2]
 
     kept = warehouse.publications(settings)
@@ -69,6 +87,13 @@ def test_three_loads_three_versions_restore_and_undo(tmp_path, monkeypatch):
     assert runner.invoke(app, ["restore", kept[0]["version"]]).exit_code == 0
     assert mart_checksums(settings.published_db) == loads[2]
     assert pipeline.restored_version(settings, pipeline.incremental.gate_fingerprint(settings)) is None
+
+    # the deck of the meeting, rebuilt later from the version it was built from, shows the same figures
+    again_dir = tmp_path / "again"
+    args = ["report", "--publication", first, "--meeting", str(MEETING), "--no-pdf", "--out-dir", str(again_dir)]
+    assert runner.invoke(app, args).exit_code == 0
+    again = deck_texts(again_dir / f"styrgruppsmote_{MEETING}.pptx")
+    assert again == february and any("9,08" in t for t in february)
 
     # a version opens read-only for analysts
     out = runner.invoke(app, ["sql", "--publication", first, "-c", "select count(*) from marts.fct_fees;"])
