@@ -210,6 +210,8 @@ class Deck:
                 cell = t.cell(r, c)
                 cell.text = "" if v is None else str(v)
                 cell.margin_top = cell.margin_bottom = Cm(0.05)
+                # narrow side margins: "Sollentuna" in bold 12 pt fits a member's column unbroken
+                cell.margin_left = cell.margin_right = Cm(0.1)
                 colour = (fills or {}).get((r, c))
                 if colour:
                     cell.fill.solid()

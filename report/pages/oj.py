@@ -178,10 +178,11 @@ def in_unit(value, k: Indicator) -> str:
 def source_caption(kpis: list[Indicator]) -> str:
     """Kolada's caption; the copy's own where values came through a third-party copy."""
     copy = [k.kpi_id for k in kpis if COPY in k.provenance]
-    text = "Källa: Kolada"
-    if copy:
-        text += f" ({', '.join(copy)}: Källa: Kolada (kopia, ej kontrollerad mot kolada.se))"
-    return text
+    if not copy:
+        return "Källa: Kolada"
+    if len(copy) == len(kpis):
+        return "Källa: Kolada (kopia, ej kontrollerad mot kolada.se)"
+    return f"Källa: Kolada; {', '.join(copy)}: Kolada (kopia, ej kontrollerad mot kolada.se)"
 
 
 def computed(mt: Meeting, kpis: list[Indicator]) -> str:
@@ -210,7 +211,7 @@ def _area_table(kpis: list[Indicator], n: int) -> Table:
                 ["   liknande kommuner (medel)", *(in_unit(x and x.similar_group_mean, k) for x in cells), "", ""]
             )
     return Table(
-        ["Indikator", *names, "Län", "Riket"], rows, f"oj-area-{n}", size=12, first_col_cm=7.5, fills=fills, deck_rows=8
+        ["Indikator", *names, "Län", "Riket"], rows, f"oj-area-{n}", size=12, first_col_cm=6.5, fills=fills, deck_rows=8
     )
 
 
