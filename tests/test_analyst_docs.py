@@ -90,7 +90,7 @@ def test_dbt_docs_describe_the_published_file_read_only(published, dbt_docs):
     assert dbt_docs["unchanged"]
     models = [n for n in dbt_docs["manifest"]["nodes"].values() if n["resource_type"] == "model"]
     assert models and {n["database"] for n in models} == {s.published_db.stem}
-    assert [n["relation_name"] for n in models if "work" in n["relation_name"]] == []
+    assert [n["relation_name"] for n in models if n["relation_name"].startswith('"work"')] == []
     assert dbt_docs["manifest"]["nodes"]["model.fou_nordvast.fct_fees"]["relation_name"] == (
         '"fou_nordvast"."marts"."fct_fees"'
     )
