@@ -133,7 +133,11 @@ def copy_bundle(settings: Settings, ref: Path, per_page: int = client.PER_PAGE) 
 
 
 def reference_dir() -> Path:
-    """../shared/reference-data/kolada seen from the project or from a worktree beside it."""
+    """The reference files: the copy committed beside this script (scripts/reference/kolada, so
+    a clean clone has it), else ../shared/reference-data/kolada seen from the project."""
+    bundled = Path(__file__).resolve().parent / "reference" / "kolada"
+    if all((bundled / name).is_file() for name, _origin in REAL_COPIES.values()):
+        return bundled
     for parent in Path(__file__).resolve().parents:
         candidate = parent / "shared" / "reference-data" / "kolada"
         if candidate.is_dir():
