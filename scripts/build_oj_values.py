@@ -71,7 +71,6 @@ def copy_answers(settings: Settings, kpi: str, values: dict[tuple[str, int], flo
     munis = extract.municipality_ids(extract.snapshot_record_responses(extract.SNAPSHOT / "municipality.json"))
     places = extract.places(settings, munis)
     years = list(range(settings.kpis.first_year, settings.kpis.generated_last_year + 1))
-    base = "https://api.kolada.se/v3/"
     out = []
     for mb, yb in product(client.chunks(places), client.chunks(years)):
         found = [
@@ -84,25 +83,8 @@ def copy_answers(settings: Settings, kpi: str, values: dict[tuple[str, int], flo
             for place, year in product(mb, yb)
             if (place, year) in values
         ]
-        path = client.data_path([kpi], mb, yb)
-        pages = [found[i : i + per_page] for i in range(0, len(found), per_page)] or [[]]
-        for n, page in enumerate(pages, start=1):
-            url = lambda p, path=path: f"{base}{path}?page={p}&per_page={per_page}"  # noqa: E731
-            out.append(
-                {
-                    "kind": "data",
-                    "url": url(n),
-                    "kpis": [kpi],
-                    "fetchedAt": BUNDLED_AT,
-                    "provenance": "kolada-copy",
-                    "response": {
-                        "count": len(page),
-                        "values": page,
-                        "next_url": url(n + 1) if n < len(pages) else None,
-                        "previous_url": url(n - 1) if n > 1 else None,
-                    },
-                }
-            )
+        answer = {"kpis": [kpi], "fetchedAt": BUNDLED_AT, "provenance": "kolada-copy"}
+        out += oj_generator.paged_answers(client.data_path([kpi], mb, yb), found, per_page, answer)
     return out
 
 

@@ -188,6 +188,31 @@ def data_objects(
     return objects
 
 
+def paged_answers(path: str, found: list[dict], per_page: int, answer: dict) -> list[dict]:
+    """Kolada v3's answers to one data request, page by page as the API pages them (`next_url`,
+    `previous_url`; one empty page when nothing is found); `answer` adds kpis and provenance."""
+    base = "https://api.kolada.se/v3/"
+    pages = [found[i : i + per_page] for i in range(0, len(found), per_page)] or [[]]
+
+    def url(page: int) -> str:
+        return f"{base}{path}?page={page}&per_page={per_page}"
+
+    return [
+        {
+            "kind": "data",
+            "url": url(n),
+            **answer,
+            "response": {
+                "count": len(page),
+                "values": page,
+                "next_url": url(n + 1) if n < len(pages) else None,
+                "previous_url": url(n - 1) if n > 1 else None,
+            },
+        }
+        for n, page in enumerate(pages, start=1)
+    ]
+
+
 def answers(
     settings: Settings, seed: int = SEED, per_page: int = client.PER_PAGE, exclude: list[str] | None = None
 ) -> dict:
@@ -204,30 +229,12 @@ def answers(
     county = extract.county_id(settings)
     years = list(range(cfg.first_year, cfg.generated_last_year + 1))
     objects = data_objects(kpis, munis, county, cfg.nation_id, years, seed)
-    base = "https://api.kolada.se/v3/"
     out = []
     for kb in client.chunks([k["id"] for k in kpis]):
         for mb, yb in product(client.chunks(places), client.chunks(years)):
             found = [objects[key] for key in product(kb, mb, yb) if key in objects]
-            path = client.data_path(kb, mb, yb)
-            pages = [found[i : i + per_page] for i in range(0, len(found), per_page)] or [[]]
-            for n, page in enumerate(pages, start=1):
-                url = lambda p, path=path: f"{base}{path}?page={p}&per_page={per_page}"  # noqa: E731
-                out.append(
-                    {
-                        "kind": "data",
-                        "url": url(n),
-                        "kpis": kb,
-                        "fetchedAt": GENERATED_AT,
-                        "provenance": "generated",
-                        "response": {
-                            "count": len(page),
-                            "values": page,
-                            "next_url": url(n + 1) if n < len(pages) else None,
-                            "previous_url": url(n - 1) if n > 1 else None,
-                        },
-                    }
-                )
+            answer = {"kpis": kb, "fetchedAt": GENERATED_AT, "provenance": "generated"}
+            out += paged_answers(client.data_path(kb, mb, yb), found, per_page, answer)
     return {
         "notice": NOTICE.format(seed=seed, kpis=", ".join(k["id"] for k in kpis)),
         "generator": "scripts/oj_generator.py",
