@@ -5,7 +5,6 @@ dag-processor), triggered and followed over the REST API like tests/support/stan
 
 from __future__ import annotations
 
-import json
 import os
 import pwd
 import shutil
@@ -18,7 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from tests.support.standalone import PROJECT_DIR, Airflow, free_port, http
+from tests.support.standalone import PROJECT_DIR, Airflow, free_port, http, log_in_and_wait_for_the_dag
 
 PG_BIN = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
 
@@ -125,15 +124,7 @@ def airflow_services(tmp: Path, data_dir: Path, sql_alchemy_conn: str, extra_env
     airflow = Airflow(url, {}, proc, log)
     try:
         airflow.wait_for(lambda: http.get(f"{url}/api/v2/version", timeout=5).ok, 180, "the api-server")
-        password_file = tmp / "airflow" / "simple_auth_manager_passwords.json.generated"
-        password = airflow.wait_for(lambda: json.loads(password_file.read_text())["admin"], 60, "the admin password")
-        token = http.post(f"{url}/auth/token", json={"username": "admin", "password": password}, timeout=10)
-        airflow.auth = {"Authorization": f"Bearer {token.json()['access_token']}"}
-        airflow.wait_for(
-            lambda: http.get(f"{url}/api/v2/dags/monthly_load", headers=airflow.auth, timeout=5).ok,
-            180,
-            "the DAG to be parsed",
-        )
+        log_in_and_wait_for_the_dag(airflow, tmp / "airflow")
         yield airflow
     finally:
         os.killpg(proc.pid, signal.SIGTERM)

@@ -78,6 +78,20 @@ class Airflow:
         return http.get(f"{run_url}/taskInstances", headers=self.auth, timeout=10).json()["task_instances"]
 
 
+def log_in_and_wait_for_the_dag(airflow: Airflow, airflow_home: Path) -> None:
+    """Log in as the simple auth manager's admin (its generated password) and wait until the
+    dag-processor has parsed monthly_load, so that it can be triggered."""
+    password_file = airflow_home / "simple_auth_manager_passwords.json.generated"
+    password = airflow.wait_for(lambda: json.loads(password_file.read_text())["admin"], 60, "the admin password")
+    token = http.post(f"{airflow.url}/auth/token", json={"username": "admin", "password": password}, timeout=10)
+    airflow.auth = {"Authorization": f"Bearer {token.json()['access_token']}"}
+    airflow.wait_for(
+        lambda: http.get(f"{airflow.url}/api/v2/dags/monthly_load", headers=airflow.auth, timeout=5).ok,
+        180,
+        "the DAG to be parsed",
+    )
+
+
 @contextmanager
 def standalone(tmp: Path, data_dir: Path, startup_timeout_s: float = 300):
     """Start `airflow standalone` with its home in tmp/airflow; yields an Airflow handle once
@@ -117,17 +131,7 @@ def standalone(tmp: Path, data_dir: Path, startup_timeout_s: float = 300):
     airflow = Airflow(url, {}, proc, log)
     try:
         airflow.wait_for(lambda: http.get(f"{url}/api/v2/version", timeout=5).ok, startup_timeout_s, "the api-server")
-        password_file = home / "simple_auth_manager_passwords.json.generated"
-        password = airflow.wait_for(lambda: json.loads(password_file.read_text())["admin"], 60, "the admin password")
-        token = http.post(f"{url}/auth/token", json={"username": "admin", "password": password}, timeout=10).json()[
-            "access_token"
-        ]
-        airflow.auth = {"Authorization": f"Bearer {token}"}
-        airflow.wait_for(
-            lambda: http.get(f"{url}/api/v2/dags/monthly_load", headers=airflow.auth, timeout=5).ok,
-            180,
-            "the DAG to be parsed",
-        )
+        log_in_and_wait_for_the_dag(airflow, home)
         yield airflow
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
