@@ -312,31 +312,19 @@ class SuccessApprise(_Apprise):
 
 def on_failure(settings: Settings) -> list:
     """The task failure callbacks the settings ask for (none: nothing is sent)."""
-    out: list = []
-    if recipients(settings.notify_failure_to):
-        out.append(
-            FailureMail(
-                to=recipients(settings.notify_failure_to),
-                from_email=settings.notify_from or None,
-                smtp_conn_id=settings.smtp_conn_id,
-            )
-        )
-    if settings.apprise_conn_id:
-        out.append(FailureApprise(body="", notify_type=NotifyType.FAILURE, apprise_conn_id=settings.apprise_conn_id))
-    return out
+    return _callbacks(settings, settings.notify_failure_to, FailureMail, FailureApprise, NotifyType.FAILURE)
 
 
 def on_success(settings: Settings) -> list:
     """The DAG success callbacks the settings ask for (none: nothing is sent)."""
+    return _callbacks(settings, settings.notify_success_to, SuccessMail, SuccessApprise, NotifyType.SUCCESS)
+
+
+def _callbacks(settings: Settings, to: str, mail, apprise, notify_type) -> list:
+    """An e-mail where recipients are set, an Apprise message where its connection is set."""
     out: list = []
-    if recipients(settings.notify_success_to):
-        out.append(
-            SuccessMail(
-                to=recipients(settings.notify_success_to),
-                from_email=settings.notify_from or None,
-                smtp_conn_id=settings.smtp_conn_id,
-            )
-        )
+    if recipients(to):
+        out.append(mail(to=recipients(to), from_email=settings.notify_from or None, smtp_conn_id=settings.smtp_conn_id))
     if settings.apprise_conn_id:
-        out.append(SuccessApprise(body="", notify_type=NotifyType.SUCCESS, apprise_conn_id=settings.apprise_conn_id))
+        out.append(apprise(body="", notify_type=notify_type, apprise_conn_id=settings.apprise_conn_id))
     return out
