@@ -49,9 +49,16 @@ def provenance_section(m: Marts) -> About:
                 "select * from marts.rpt_population_reconciliation where differs_from_scb "
                 "order by reference_date, municipality_code"
             )
-    d["oj_generated"] = bool(
-        m.has("marts.fct_oj_results") and m.one("select bool_or(is_generated) from marts.fct_oj_results")
+    by_provenance = (
+        m.rows(
+            "select value_provenance, list(distinct kpi_id order by kpi_id) as kpis "
+            "from marts.fct_oj_results group by all"
+        )
+        if m.has("marts.fct_oj_results")
+        else []
     )
+    d["oj_generated"] = next((r["kpis"] for r in by_provenance if r["value_provenance"] == "generated"), [])
+    d["oj_copied"] = next((r["kpis"] for r in by_provenance if r["value_provenance"] == "kolada-copy"), [])
     d["warnings"] = _warnings(m, d)
     return About(d)
 
@@ -68,8 +75,14 @@ def _warnings(m: Marts, d: dict) -> list[str]:
         )
     if d.get("oj_generated"):
         w.append(
-            f"ÖJ-värdena i denna rapport är {GENERATED_NOTICE}: de har tagits fram offline "
-            "(scripts/oj_generator.py) och får inte citeras som Öppna jämförelser."
+            f"ÖJ-värdena för {len(d['oj_generated'])} nyckeltal är {GENERATED_NOTICE}: de har tagits fram "
+            f"offline (scripts/oj_generator.py) och får inte citeras som Öppna jämförelser "
+            f"({', '.join(d['oj_generated'])})."
+        )
+    if d.get("oj_copied"):
+        w.append(
+            f"{', '.join(d['oj_copied'])}: verkliga värden från Kolada genom en kopia hos tredje part, "
+            "ej kontrollerade mot kolada.se (se docs/sources.md)."
         )
     run = d.get("kolada_run")
     if d.get("stale_kpis"):
