@@ -235,7 +235,8 @@ def test_provenance_section_lists_sources_and_modes(published):
     files = {r[0]: r for r in t["sources-records"][1:]}
     assert "fee_parameters.csv" in files and "requests.csv" in files
     html = published["html"].read_text(encoding="utf-8")
-    assert "Publicerat datalager" in html and "ÖJ-värdena i denna rapport är genererade värden" in html
+    assert "Publicerat datalager" in html and "nyckeltal är genererade värden, inte officiell statistik" in html
+    assert "N31807: verkliga värden från Kolada genom en kopia hos tredje part" in html
     # table names, file names and source modes only in the appendix
     before = html.split('id="om-underlaget"')[0]
     assert "marts." not in before and ".csv" not in before and "snapshot" not in before
