@@ -268,8 +268,10 @@ def export(settings: Settings) -> ExportResult:
 
     out = settings.data_dir / "exports"
     state_path = out / ".export_state.json"
-    with duckdb.connect(str(warehouse.published(settings)), read_only=True) as con:
-        stamp = exporter.publication(con)
+    # the exact published_at: a display to the minute would keep the exports of an earlier
+    # publication made in the same minute (a restore right after a load)
+    stamp = str(warehouse.publication_of(warehouse.published(settings)).get("published_at", ""))
+    with duckdb.connect(str(settings.published_db), read_only=True) as con:
         found = exporter.marts(con)
     state = json.loads(state_path.read_text(encoding="utf-8")) if state_path.exists() else {}
     if state.get("published_at") == stamp and all(Path(f).exists() for f in state.get("files", [])):

@@ -15,6 +15,7 @@ import pytest
 
 from ingestion import export, pipeline
 from ingestion.errors import FouError
+from tests.support.helpers import make_settings
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
@@ -182,6 +183,18 @@ def test_the_dag_step_skips_an_unchanged_publication(bundled_warehouse):
     again = pipeline.export(bundled_warehouse)
     assert again.skipped and again.files == first.files
     assert again.summary() == "unchanged publication, exports kept"
+
+
+def test_a_new_publication_in_the_same_minute_is_exported_again(bundled_warehouse, tmp_path, monkeypatch):
+    """The skip compares the exact published_at: a restore seconds after a load is a new publication."""
+    settings = make_settings(monkeypatch, tmp_path / "data")
+    settings.published_db.parent.mkdir(parents=True)
+    shutil.copyfile(bundled_warehouse.published_db, settings.published_db)
+    assert not pipeline.export(settings).skipped
+    with duckdb.connect(str(settings.published_db)) as con:
+        con.execute("update main.publication set published_at = published_at + interval 5 second")
+    assert not pipeline.export(settings).skipped
+    assert pipeline.export(settings).skipped
 
 
 def test_the_commands(tmp_path):
